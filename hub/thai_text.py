@@ -1,0 +1,54 @@
+"""Thai text clean-up shared by parsers and the gazetteer.
+
+Partner sources write the same name many ways: Thai digits, decomposed sara am (U+0E4D U+0E32),
+doubled vowels, administrative prefixes (เขต, แขวง, จังหวัด) and stray spaces. Everything that
+compares or stores Thai text goes through these functions first.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from pythainlp.util import normalize as _pythainlp_normalize
+from pythainlp.util import thai_digit_to_arabic_digit
+
+_SPACES = re.compile(r"\s+")
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\ufeff]")
+# A doubled sara e before the prefix (เเขตวัฒนา in the district-office app list) is a typing slip;
+# pythainlp folds เเ into แ, giving "แขต", which is no Thai word.
+_DOUBLED_SARA_E_PREFIX = re.compile("^แขต")
+_ADMIN_PREFIXES = ("จังหวัด", "แขวง", "เขต")
+
+
+def normalize_thai(text: str | None) -> str:
+    """NFC, pythainlp normalisation (fixes decomposed sara am), no zero-width marks, single spaces."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text)
+    text = _ZERO_WIDTH.sub("", text)
+    text = _pythainlp_normalize(text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def arabic_digits(text: str) -> str:
+    """Thai digits ๐–๙ become 0–9; everything else is kept."""
+    return thai_digit_to_arabic_digit(text) if text else text
+
+
+def strip_admin_prefix(name: str) -> str:
+    """Drop repeated เขต/แขวง/จังหวัด prefixes ("เขตเขตบึงกุ่ม" -> "บึงกุ่ม")."""
+    name = _DOUBLED_SARA_E_PREFIX.sub("เขต", normalize_thai(name))
+    changed = True
+    while changed:
+        changed = False
+        for prefix in _ADMIN_PREFIXES:
+            if name.startswith(prefix) and len(name) > len(prefix):
+                name = name[len(prefix):].lstrip()
+                changed = True
+    return name
+
+
+def fold_latin(name: str) -> str:
+    """Lower-case Latin name with only letters kept, for romanisation matching ("Bang Sue" -> "bangsue")."""
+    name = unicodedata.normalize("NFKD", name or "")
+    return "".join(ch for ch in name.lower() if ch.isalpha() and ch.isascii())
