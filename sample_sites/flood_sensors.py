@@ -56,7 +56,7 @@ def sensors(gazetteer: Gazetteer, now: datetime) -> list[Sensor]:
                 status, depth = "minor_flood", round(rng.uniform(1, 9.5), 1)
             else:
                 status, depth = "normal", 0.0
-            out.append(Sensor(next_id, f"FL.{district.portal_slug[:3].upper()}.{n + 1:02d}",
+            out.append(Sensor(next_id, f"FL.{district.portal_slug[:3].upper()}{district.code[2:]}.{n + 1:02d}",
                               f"{road} เขต{district.name_th} จุดที่ {n + 1}", road, district.code, district.name_th,
                               round(lat + 0.0007 * n, 5), round(lon + 0.0007 * n, 5), status, depth))
     return out

@@ -1,0 +1,49 @@
+# BKK Connect Data Hub. Two commands do all the set-up on a fresh machine: `make demo`, `make test`.
+PYTHON_BIN ?= python3.11
+VENV       := .venv
+PY         := $(VENV)/bin/python
+STAMP      := $(VENV)/.installed
+export DAGSTER_HOME := $(CURDIR)/.dagster_home
+export GX_ANALYTICS_ENABLED := False
+
+.PHONY: install demo test dev serve sites validate clean
+
+install: $(STAMP)
+
+# Reinstall whenever the pins change.
+$(STAMP): requirements.lock
+	$(PYTHON_BIN) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $@
+
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+	mkdir -p $(DAGSTER_HOME)
+	cp dagster.yaml $@
+
+## demo: sample partner sites on 127.0.0.1, one full pipeline run, feeds in public/, warehouse in var/
+demo: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
+	$(PY) -m pipelines.demo
+
+## test: the whole suite (CI runs exactly this through .ci/run)
+test: $(STAMP)
+	$(PY) -m pytest
+
+## dev: the Dagster UI on 127.0.0.1:3000 with the sample partner sites running beside it
+dev: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
+	$(PY) -m sample_sites & SITES=$$!; trap "kill $$SITES" EXIT INT TERM; \
+	BKK_DISTRICT_PORTALS_RATE_PER_SECOND=100 $(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000 -w workspace.yaml
+
+## serve: public/ on http://127.0.0.1:8800 with ETag / Last-Modified / 304
+serve: $(STAMP)
+	$(PY) -m publish.serve --dir public --port 8800
+
+## sites: only the sample partner sites (ports 8701-8703)
+sites: $(STAMP)
+	$(PY) -m sample_sites
+
+validate: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
+	$(VENV)/bin/dagster definitions validate -w workspace.yaml
+
+clean:
+	rm -rf var public $(DAGSTER_HOME)

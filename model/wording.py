@@ -1,0 +1,68 @@
+"""Bilingual headlines built from structured fields ("Power outage · Chatuchak · Sat 28 Nov 09:00–15:00")."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from hub.thai_dates import BANGKOK
+
+TH_WEEKDAYS = ["จ.", "อ.", "พ.", "พฤ.", "ศ.", "ส.", "อา."]
+TH_MONTHS = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]
+
+LABELS = {  # category -> (Thai, English)
+    "flood": ("น้ำท่วมขัง", "Flooding"),
+    "power_outage": ("ไฟฟ้าดับตามแผน", "Planned power outage"),
+    "water_outage": ("น้ำประปาไม่ไหล", "Water outage"),
+    "road_incident": ("อุบัติเหตุบนถนน", "Road incident"),
+    "construction": ("งานก่อสร้าง/ปิดการจราจร", "Road works / closure"),
+    "rail_disruption": ("รถไฟฟ้าขัดข้อง", "Rail disruption"),
+    "traffic": ("การจราจร", "Traffic"),
+    "pet_vaccination": ("ฉีดวัคซีนพิษสุนัขบ้า", "Pet rabies vaccination"),
+    "sterilisation": ("ทำหมันสุนัขและแมว", "Dog and cat sterilisation"),
+    "mosquito_fogging": ("พ่นหมอกควันกำจัดยุง", "Mosquito fogging"),
+    "bulky_waste": ("เก็บขยะชิ้นใหญ่", "Bulky-waste pickup"),
+    "mobile_registration": ("หน่วยทำบัตรประชาชนเคลื่อนที่", "Mobile ID-card unit"),
+    "job_training": ("ฝึกอบรมอาชีพ", "Job training"),
+    "health_service": ("บริการสุขภาพ", "Health service"),
+    "district_event": ("กิจกรรมของเขต", "District event"),
+    "other": ("ประกาศ", "Notice"),
+}
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone(BANGKOK)
+
+
+def when_en(start: datetime, end: datetime | None, all_day: bool = False) -> str:
+    start = _local(start)
+    text = f"{start:%a} {start.day} {start:%b}"
+    if all_day:
+        return text
+    text += f" {start:%H:%M}"
+    if end is not None:
+        end = _local(end)
+        text += f"–{end:%H:%M}" if end.date() == start.date() else f"–{end:%a} {end:%H:%M}"
+    return text
+
+
+def when_th(start: datetime, end: datetime | None, all_day: bool = False) -> str:
+    start = _local(start)
+    text = f"{TH_WEEKDAYS[start.weekday()]} {start.day} {TH_MONTHS[start.month - 1]}"
+    if all_day:
+        return text
+    text += f" {start:%H.%M}"
+    if end is not None:
+        end = _local(end)
+        text += f"–{end:%H.%M} น." if end.date() == start.date() else f"–{TH_WEEKDAYS[end.weekday()]} {end:%H.%M} น."
+    else:
+        text += " น."
+    return text
+
+
+def headline(category: str, place_th: str, place_en: str, start: datetime | None, end: datetime | None,
+             all_day: bool = False) -> tuple[str, str]:
+    label_th, label_en = LABELS.get(category, LABELS["other"])
+    parts_th, parts_en = [label_th, place_th], [label_en, place_en]
+    if start is not None:
+        parts_th.append(when_th(start, end, all_day))
+        parts_en.append(when_en(start, end, all_day))
+    return " · ".join(p for p in parts_th if p), " · ".join(p for p in parts_en if p)

@@ -1,0 +1,18 @@
+"""The code location: every asset, check, job, schedule and resource of the data hub."""
+from __future__ import annotations
+
+import dagster as dg
+
+from assets.core import CORE_ASSETS
+from assets.publish import PUBLISH_ASSETS
+from assets.raw import RAW_ASSETS
+from assets.staged import STAGED_ASSETS
+from pipelines.jobs import SOURCE_JOBS, everything_job, source_schedules
+from pipelines.resources import default_resources
+
+defs = dg.Definitions(
+    assets=[*RAW_ASSETS, *STAGED_ASSETS, *CORE_ASSETS, *PUBLISH_ASSETS],
+    jobs=[everything_job, *SOURCE_JOBS.values()],
+    schedules=source_schedules(),
+    resources=default_resources(),
+)

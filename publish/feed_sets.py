@@ -1,0 +1,87 @@
+"""Which feeds exist and what goes in them: city-wide and per-district alerts and events.
+
+Only current items are published (an alert whose end has passed, an event that is over, leave the
+feeds but stay in the warehouse). Every district gets its feeds even when empty, so the app can
+subscribe to any district without a 404.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pandas as pd
+
+from hub.gazetteer import Gazetteer
+from publish.feeds import FeedItem, FeedSpec, render_all
+
+
+def _when(value) -> datetime | None:
+    if value is None or pd.isna(value):
+        return None
+    return pd.Timestamp(value).to_pydatetime()
+
+
+def alert_items(alerts: pd.DataFrame, now: datetime) -> list[tuple[FeedItem, list[str]]]:
+    out = []
+    for r in alerts.to_dict("records"):
+        ends = _when(r["ends_at"])
+        if ends is not None and ends <= now:
+            continue
+        updated = _when(r["sent_at"]) or _when(r["first_seen_at"])
+        item = FeedItem(
+            id=f"urn:bkkconnect:alert:{r['alert_id']}", title=r["headline_th"],
+            content_text=f"{r['description_th']}\n\n{r['headline_en']}\n{r['description_en']}",
+            url=r["source_url"], published=_when(r["first_seen_at"]) or updated, updated=updated,
+            lat=None if pd.isna(r["lat"]) else float(r["lat"]), lon=None if pd.isna(r["lon"]) else float(r["lon"]),
+            categories=(r["category"], r["severity"]),
+            extra={"category": r["category"], "severity": r["severity"], "urgency": r["urgency"],
+                   "certainty": r["certainty"], "district_codes": list(r["district_codes"]),
+                   "starts_at": _iso(r["starts_at"]), "ends_at": _iso(r["ends_at"]),
+                   "headline_en": r["headline_en"], "source": r["source"], "confidence": r["confidence"]})
+        out.append((item, list(r["district_codes"])))
+    return out
+
+
+def event_items(events: pd.DataFrame, now: datetime) -> list[tuple[FeedItem, list[str]]]:
+    out = []
+    for r in events.to_dict("records"):
+        ends = _when(r["ends_at"]) or _when(r["starts_at"])
+        if ends is not None and ends <= now:
+            continue
+        item = FeedItem(
+            id=f"urn:bkkconnect:event:{r['event_id']}", title=r["headline_th"],
+            content_text=f"{r['title_th']}\n{r['description_th']}\n\n{r['headline_en']}",
+            url=r["source_url"], published=_when(r["first_seen_at"]), updated=_when(r["first_seen_at"]),
+            categories=(r["category"],),
+            extra={"category": r["category"], "district_code": r["district_code"], "starts_at": _iso(r["starts_at"]),
+                   "ends_at": _iso(r["ends_at"]), "all_day": bool(r["all_day"]), "title_en": r["title_en"],
+                   "headline_en": r["headline_en"], "organiser": r["organiser_th"], "phone": r["contact_phone"]})
+        out.append((item, [r["district_code"]]))
+    return out
+
+
+def _iso(value) -> str | None:
+    when = _when(value)
+    return when.isoformat() if when else None
+
+
+def feed_files(kind: str, items: list[tuple[FeedItem, list[str]]], gaz: Gazetteer, base_url: str,
+               websub_hub: str | None = None) -> dict[str, bytes]:
+    """All feeds of one kind ("alerts" or "events"): city-wide plus one set per district."""
+    label_th = {"alerts": "แจ้งเตือน", "events": "กิจกรรมและบริการ"}[kind]
+    label_en = {"alerts": "Alerts", "events": "Events and services"}[kind]
+    files: dict[str, bytes] = {}
+    files.update(render_all(FeedSpec(
+        title=f"BKK Connect {label_th} กรุงเทพมหานคร / {label_en}, Bangkok",
+        description=f"{label_en} for all of Bangkok from BMA partner agencies", home_url=base_url,
+        base_url=base_url, path_stem=f"v1/{kind}/all", websub_hub=websub_hub), [item for item, _ in items]))
+    for district in gaz.districts:
+        mine = [item for item, codes in items if district.code in codes]
+        files.update(render_all(FeedSpec(
+            title=f"BKK Connect {label_th} เขต{district.name_th} / {label_en}, {district.name_en}",
+            description=f"{label_en} for {district.name_en} district (DOPA {district.code})", home_url=base_url,
+            base_url=base_url, path_stem=f"v1/{kind}/district/{district.code}", websub_hub=websub_hub), mine))
+    return files
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
