@@ -75,6 +75,12 @@ class Validators:
     content_type: str | None
 
 
+# After this many consecutive host-level failures the host is treated as down for the rest of the
+# pass: 50 district units timing out one by one would hammer a struggling server and stall the run.
+HOST_DOWN_AFTER = 3
+_HOST_LEVEL = {"timeout", "connection", "http_status", "host_unavailable"}
+
+
 class UnitFailed(Exception):
     """Raised inside a unit to mark it failed with a clear reason (e.g. unrecognised layout)."""
 
@@ -97,6 +103,7 @@ class CrawlSession:
         self.crawls: list[dict] = []
         self._unit = "all"
         self._lock = threading.Lock()
+        self._consecutive_host_failures = 0
         client.on_robots = lambda r: self._record(r, self._archive(r), "robots")
 
     def _archive(self, response: HttpResponse) -> str:
@@ -122,11 +129,17 @@ class CrawlSession:
         """Fetch (conditionally when we hold validators), archive, record; raise FetchError on failure."""
         known = self.validators.get(url)
         try:
+            if self._consecutive_host_failures >= HOST_DOWN_AFTER:
+                raise FetchError("host_unavailable", url, f"skipped: the host failed {HOST_DOWN_AFTER} times in a row "
+                                 "this pass")
             response = self.client.get(url, etag=known.etag if known else None,
                                        last_modified=known.last_modified if known else None)
         except FetchError as exc:
+            if exc.kind in _HOST_LEVEL and (exc.status is None or exc.status >= 500):
+                self._consecutive_host_failures += 1
             self._record(None, None, self._unit, url=url, error=exc)
             raise
+        self._consecutive_host_failures = 0
         if response.not_modified and known:
             sha, content_type = known.sha256, known.content_type
             body = self.store.get(sha)

@@ -10,8 +10,10 @@ from assets.staged import STAGED_ASSETS
 from pipelines.jobs import SOURCE_JOBS, everything_job, source_schedules
 from pipelines.resources import default_resources
 
+ALL_ASSETS = [*RAW_ASSETS, *STAGED_ASSETS, *CORE_ASSETS, *PUBLISH_ASSETS]
+
 defs = dg.Definitions(
-    assets=[*RAW_ASSETS, *STAGED_ASSETS, *CORE_ASSETS, *PUBLISH_ASSETS],
+    assets=ALL_ASSETS,
     jobs=[everything_job, *SOURCE_JOBS.values()],
     schedules=source_schedules(),
     resources=default_resources(),
