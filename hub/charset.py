@@ -44,7 +44,9 @@ def decode_text(body: bytes, content_type: str | None = None) -> str:
     candidates = []
     if header and not (header in _PERMISSIVE and meta):
         candidates.append(header)
-    candidates += [c for c in (meta, "utf-8") if c]
+    # Our partners are Thai: when nothing declared fits, windows-874 is by far the likeliest legacy charset
+    # (detection guesses wrong on short Thai snippets). It still rejects bytes it does not define.
+    candidates += [c for c in (meta, "utf-8", "cp874") if c]
     for charset in candidates:
         try:
             return body.decode(charset)
