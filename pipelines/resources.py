@@ -1,5 +1,6 @@
 """Typed Dagster resources: one per external system, configured in exactly one place (`default_resources`)."""
 
+from functools import lru_cache
 from pathlib import Path
 
 import dagster as dg
@@ -21,8 +22,7 @@ class PartnerSourcesResource(dg.ConfigurableResource):
     boundaries_path: str | None = None       # "" means: run without boundary polygons
 
     def settings(self) -> Settings:
-        settings = load_settings(self.config_file).with_overrides(**self.base_urls)
-        return settings
+        return load_settings(self.config_file).with_overrides(**self.base_urls)
 
     def client(self) -> PoliteClient:
         s = self.settings()
@@ -33,9 +33,15 @@ class PartnerSourcesResource(dg.ConfigurableResource):
 
     def gazetteer(self) -> Gazetteer:
         if self.boundaries_path == "":
-            return Gazetteer.load(None)
+            return _load_gazetteer(None)
         path = Path(self.boundaries_path) if self.boundaries_path else self.settings().district_boundaries
-        return Gazetteer.load(path if path and path.exists() else None)
+        return _load_gazetteer(path if path and path.exists() else None)
+
+
+@lru_cache(maxsize=4)
+def _load_gazetteer(boundaries: Path | None) -> Gazetteer:
+    """Every asset of a run needs the gazetteer; parse the 3 MB boundary file once per process."""
+    return Gazetteer.load(boundaries)
 
 
 class WarehouseResource(dg.ConfigurableResource):
