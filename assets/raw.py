@@ -3,8 +3,7 @@
 import dagster as dg
 
 from assets.sources import SOURCES, SourceSpec
-from hub.raw_archive import CrawlSession
-from hub.warehouse import latest_validators, record_crawl
+from hub.crawling import crawl_source
 from pipelines.resources import PartnerSourcesResource, WarehouseResource
 
 
@@ -20,29 +19,18 @@ def raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
                                        description="Every unit (district portal, feed) fetched completely.")],
     )
     def _raw(context: dg.AssetExecutionContext, partners: PartnerSourcesResource, warehouse: WarehouseResource):
-        settings = partners.settings()
-        with warehouse.connect() as con:
-            validators = latest_validators(con, spec.name)
-        client = partners.client()
-        session = CrawlSession(spec.name, client, partners.store(), validators)
-        spec.crawl(session, settings.source(spec.name), partners.gazetteer())
-        responses, crawls = session.frames()
-        with warehouse.connect() as con:
-            record_crawl(con, responses, crawls)
-        failed = crawls[~crawls["ok"]]
-        ok_responses = responses[responses["status"].isin([200, 304])]
+        outcome = crawl_source(spec, partners.settings(), warehouse.resolved_path(), partners.store(),
+                               partners.gazetteer(), partners.client())
+        if spec.cursor:
+            context.log.info(f"{spec.name}: incremental from cursor {outcome.cursor}")
+        failed = outcome.failed
         for row in failed.itertuples():
             context.log.warning(f"{spec.name}/{row.unit}: {row.error}")
         yield dg.MaterializeResult(
             asset_key=key,
             metadata={
-                "batch_id": session.batch_id,
-                "requests": len(responses),
-                "answered_304": int((responses["status"] == 304).sum()),
-                "bytes": int(responses["bytes"].sum()),
-                "units": len(crawls), "units_failed": len(failed),
-                "rate_limit_wait_s": round(client.limiter.waited_s, 2),
-                "share_not_modified": round(float((ok_responses["status"] == 304).mean()) if len(ok_responses) else 0.0, 3),
+                "batch_id": outcome.batch_id,
+                **outcome.metrics(),
                 "failures": dg.MetadataValue.md(
                     failed[["unit", "error_kind", "error"]].to_markdown(index=False) if len(failed) else "none"),
             },

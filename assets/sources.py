@@ -27,10 +27,15 @@ class SourceSpec:
     parse_unit: Callable[[str, list[ArchivedResponse], Gazetteer], tuple[Rows, Rows]]
     expectations: Callable[[Gazetteer], list]
     description: str
+    # "snapshot": each unit's crawl is a complete listing, so long absence removes an item.
+    # "incremental": a cursor fetches only what is new; absence means nothing.
+    listing: str = "snapshot"
+    cursor: Callable | None = None         # con -> value passed to crawl(..., since=value)
 
 
 _PROVENANCE = {"url": "VARCHAR", "sha256": "VARCHAR", "fetched_at": "TIMESTAMPTZ", "unit": "VARCHAR",
-               "batch_id": "VARCHAR", "first_seen_at": "TIMESTAMPTZ", "last_seen_at": "TIMESTAMPTZ"}
+               "batch_id": "VARCHAR", "first_seen_at": "TIMESTAMPTZ", "last_seen_at": "TIMESTAMPTZ",
+               "absent_listings": "INTEGER"}
 
 SOURCES: dict[str, SourceSpec] = {
     spec.name: spec for spec in [

@@ -8,8 +8,7 @@ and its blocking check stops this run's downstream assets.
 import dagster as dg
 
 from assets.sources import SOURCES, SourceSpec
-from hub.staging import build_staged
-from hub.warehouse import append_frame, replace_rows, transaction
+from hub.staging import stage_source
 from pipelines.resources import PartnerSourcesResource, WarehouseResource
 from quality.gx_validation import validate_frame
 
@@ -35,16 +34,12 @@ def staged_asset(spec: SourceSpec) -> dg.AssetsDefinition:
     )
     def _staged(context: dg.AssetExecutionContext, partners: PartnerSourcesResource, warehouse: WarehouseResource):
         gazetteer = partners.gazetteer()
+        absent_limit = partners.settings().source(spec.name).absent_listings_before_removal
         with warehouse.connect() as con:
-            build = build_staged(con, spec, partners.store(), gazetteer)
-            outcome = validate_frame(f"staged_{spec.staged_table}", build.frame, spec.expectations(gazetteer))
-            append_frame(con, "staged.parse_runs", build.parse_runs)
-            if outcome.success:
-                with transaction(con):
-                    append_frame(con, "staged.quarantine", build.quarantined)
-                replace_rows(con, f"staged.{spec.staged_table}", build.frame, spec.columns)
-            else:
-                context.log.error(f"staged.{spec.staged_table} kept its last good rows: {outcome.summary()}")
+            build, outcome = stage_source(con, spec, partners.store(), gazetteer, absent_limit=absent_limit,
+                                          validate=validate_frame)
+        if not outcome.success:
+            context.log.error(f"staged.{spec.staged_table} kept its last good rows: {outcome.summary()}")
         for unit, error in build.failed_units.items():
             context.log.warning(f"{spec.name}/{unit}: {error}")
         yield dg.MaterializeResult(
@@ -55,6 +50,8 @@ def staged_asset(spec: SourceSpec) -> dg.AssetsDefinition:
                 "units_parsed": int(build.parse_runs["ok"].sum()) if len(build.parse_runs) else 0,
                 "units_failed": len(build.failed_units),
                 "quarantined": len(build.quarantined),
+                "carried_over": build.carried,
+                "removed_after_absent_listings": build.removed,
                 "preview": _preview(build.frame, list(spec.columns)[:5]),
             },
         )

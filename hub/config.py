@@ -41,6 +41,14 @@ class SourceSettings:
     freshness_minutes: int = 60
     licence: str = ""
     flood_threshold_cm: float = 10.0
+    concurrency: int = 1                    # simultaneous requests to the source's host
+    # Delete-safety: a listed item goes away only after it is missing from this many consecutive
+    # complete, successful listings (an error or an empty answer never counts as a listing).
+    absent_listings_before_removal: int = 3
+    # Detail pages behind an unchanged (304) listing are re-checked only this often.
+    recheck_after_hours: float = 24.0
+    # Source-specific knobs (page sizes, thresholds, query grids): any other key in the YAML.
+    options: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def host(self) -> str:
@@ -72,6 +80,14 @@ class Settings:
     def allowed_hosts(self) -> frozenset[str]:
         """Fetches (and redirects) may only go to the configured sources' hosts."""
         return frozenset({s.host for s in self.sources.values()} | set(self.client.extra_allowed_hosts))
+
+    @property
+    def concurrency_limits(self) -> dict[str, int]:
+        """Per host, the smallest concurrency among the sources that share it."""
+        limits: dict[str, int] = {}
+        for s in self.sources.values():
+            limits[s.host] = min(limits.get(s.host, s.concurrency), s.concurrency)
+        return limits
 
     @property
     def rate_limits(self) -> dict[str, float]:
@@ -124,9 +140,15 @@ def load_settings(config_file: Path | str | None = None, env: Mapping[str, str] 
     client_values["extra_allowed_hosts"] = tuple(client_values.get("extra_allowed_hosts") or ())
     client = ClientSettings(**_apply_env(ClientSettings, client_values, "BKK_CLIENT_", env))
     sources = {}
+    known = {f.name for f in fields(SourceSettings)}
     for name, values in (raw.get("sources") or {}).items():
-        values = _apply_env(SourceSettings, {"name": name, **values}, f"BKK_{name.upper()}_", env)
-        sources[name] = SourceSettings(**values)
+        prefix = f"BKK_{name.upper()}_"
+        values = _apply_env(SourceSettings, {"name": name, **values}, prefix, env)
+        options = {k: v for k, v in values.items() if k not in known}
+        for key, value in options.items():     # extra knobs take env overrides too, typed like the YAML value
+            if f"{prefix}{key.upper()}" in env:
+                options[key] = _coerce(env[f"{prefix}{key.upper()}"], type(value).__name__)
+        sources[name] = SourceSettings(**{k: v for k, v in values.items() if k in known}, options=options)
     paths = raw.get("paths", {})
     publish = raw.get("publish", {})
     boundaries = env.get("BKK_DISTRICT_BOUNDARIES", paths.get("district_boundaries"))

@@ -104,7 +104,8 @@ class PoliteClient:
     def __init__(self, settings: ClientSettings, allowed_hosts: frozenset[str] | set[str],
                  rate_limits: Mapping[str, float], *, session: requests.Session | None = None,
                  sleep: Callable[[float], None] = time.sleep,
-                 on_robots: Callable[[HttpResponse], None] | None = None):
+                 on_robots: Callable[[HttpResponse], None] | None = None,
+                 concurrency: Mapping[str, int] | None = None):
         self.settings = settings
         self.allowed_hosts = frozenset(allowed_hosts)
         self.limiter = RateLimiter(rate_limits, sleep=sleep)
@@ -115,6 +116,10 @@ class PoliteClient:
         self._robots_lock = threading.Lock()
         self.on_robots = on_robots   # robots.txt is parsed, so it is archived like any response
         self.requests_sent = 0
+        # At most this many requests in flight per host, whatever the caller's threading does.
+        self._concurrency = dict(concurrency or {})
+        self._slots: dict[str, threading.BoundedSemaphore] = {}
+        self._slots_lock = threading.Lock()
 
     # -- public -------------------------------------------------------------------------
     def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> HttpResponse:
@@ -191,30 +196,46 @@ class PoliteClient:
         fetched_at = datetime.now(timezone.utc)
         for _ in range(MAX_REDIRECTS + 1):
             host = urlsplit(current).netloc
-            self.limiter.wait(host)
-            self.requests_sent += 1
-            try:
-                raw = self.session.get(current, headers=headers, allow_redirects=False, stream=True,
-                                       timeout=(self.settings.connect_timeout_s, self.settings.read_timeout_s))
-            except requests.Timeout as exc:
-                raise FetchError("timeout", url, f"no answer within {self.settings.read_timeout_s}s") from exc
-            except requests.RequestException as exc:
-                raise FetchError("connection", url, str(exc)) from exc
-            with raw:
-                if raw.status_code in REDIRECT_CODES and "Location" in raw.headers:
-                    current = urljoin(current, raw.headers["Location"])
-                    self._check_host(current, url)
-                    continue
-                body = self._read_capped(raw, url) if raw.status_code == 200 else b""
-                response = HttpResponse(url=url, final_url=current, status=raw.status_code,
-                                        headers={k: v for k, v in raw.headers.items()}, body=body,
-                                        duration_ms=int((time.monotonic() - started) * 1000), fetched_at=fetched_at)
+            with self._slot(host):
+                response = self._request_once(url, current, headers, started, fetched_at)
+            if isinstance(response, str):          # a redirect we may follow
+                current = response
+                continue
             if response.status in (200, 304):
                 return response
             error = FetchError("http_status", url, f"HTTP {response.status}", status=response.status)
             error.retry_after = _parse_retry_after(response.headers.get("Retry-After"))  # type: ignore[attr-defined]
             raise error
         raise FetchError("too_many_redirects", url, f"more than {MAX_REDIRECTS} redirects")
+
+    def _slot(self, host: str) -> threading.BoundedSemaphore:
+        with self._slots_lock:
+            if host not in self._slots:
+                self._slots[host] = threading.BoundedSemaphore(max(1, self._concurrency.get(host, 1)))
+            return self._slots[host]
+
+    def _request_once(self, url: str, current: str, headers: dict[str, str], started: float,
+                      fetched_at: datetime) -> "HttpResponse | str":
+        """One request to `current`: the response, or the next URL when it redirects within the allow-list."""
+        host = urlsplit(current).netloc
+        self.limiter.wait(host)
+        self.requests_sent += 1
+        try:
+            raw = self.session.get(current, headers=headers, allow_redirects=False, stream=True,
+                                   timeout=(self.settings.connect_timeout_s, self.settings.read_timeout_s))
+        except requests.Timeout as exc:
+            raise FetchError("timeout", url, f"no answer within {self.settings.read_timeout_s}s") from exc
+        except requests.RequestException as exc:
+            raise FetchError("connection", url, str(exc)) from exc
+        with raw:
+            if raw.status_code in REDIRECT_CODES and "Location" in raw.headers:
+                target = urljoin(current, raw.headers["Location"])
+                self._check_host(target, url)
+                return target
+            body = self._read_capped(raw, url) if raw.status_code == 200 else b""
+            return HttpResponse(url=url, final_url=current, status=raw.status_code,
+                                headers={k: v for k, v in raw.headers.items()}, body=body,
+                                duration_ms=int((time.monotonic() - started) * 1000), fetched_at=fetched_at)
 
     def _read_capped(self, raw: requests.Response, url: str) -> bytes:
         cap = self.settings.max_body_bytes

@@ -14,7 +14,7 @@ import threading
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterator
 
@@ -73,6 +73,7 @@ class Validators:
     last_modified: str | None
     sha256: str
     content_type: str | None
+    checked_at: datetime | None = None       # when the server last confirmed this body (200 or 304)
 
 
 # After this many consecutive host-level failures the host is treated as down for the rest of the
@@ -123,11 +124,20 @@ class CrawlSession:
                 "duration_ms": response.duration_ms if response else duration_ms,
                 "attempts": response.attempts if response else None,
                 "error_kind": error.kind if error else None, "error": str(error) if error else None,
+                "skipped": False,
             })
 
-    def get(self, url: str) -> ArchivedResponse:
-        """Fetch (conditionally when we hold validators), archive, record; raise FetchError on failure."""
+    def get(self, url: str, *, reuse_within: timedelta | None = None) -> ArchivedResponse:
+        """Fetch (conditionally when we hold validators), archive, record; raise FetchError on failure.
+
+        With `reuse_within`, a URL the server confirmed less than that long ago is not requested at
+        all: its archived body is reused and the skip is recorded (incremental crawling of detail
+        pages behind an unchanged listing).
+        """
         known = self.validators.get(url)
+        now = datetime.now(timezone.utc)
+        if reuse_within is not None and known and known.checked_at and now - known.checked_at < reuse_within:
+            return self._reuse(url, known, now)
         try:
             if self._consecutive_host_failures >= HOST_DOWN_AFTER:
                 raise FetchError("host_unavailable", url, f"skipped: the host failed {HOST_DOWN_AFTER} times in a row "
@@ -148,10 +158,22 @@ class CrawlSession:
             sha = self._archive(response)
             content_type = response.headers.get("Content-Type")
             self.validators[url] = Validators(response.headers.get("ETag"), response.headers.get("Last-Modified"),
-                                              sha, content_type)
+                                              sha, content_type, response.fetched_at)
         self._record(response, sha, self._unit)
         return ArchivedResponse(url=url, final_url=response.final_url, status=response.status,
                                 content_type=content_type, sha256=sha, body=body, fetched_at=response.fetched_at)
+
+    def _reuse(self, url: str, known: Validators, now: datetime) -> ArchivedResponse:
+        with self._lock:
+            self.responses.append({
+                "response_id": uuid.uuid4().hex, "batch_id": self.batch_id, "source": self.source, "unit": self._unit,
+                "url": url, "final_url": url, "status": None,
+                "headers": json.dumps({"Content-Type": known.content_type} if known.content_type else {}),
+                "sha256": known.sha256, "bytes": 0, "fetched_at": now, "duration_ms": 0, "attempts": 0,
+                "error_kind": None, "error": None, "skipped": True,
+            })
+        return ArchivedResponse(url=url, final_url=url, status=304, content_type=known.content_type,
+                                sha256=known.sha256, body=self.store.get(known.sha256), fetched_at=known.checked_at)
 
     @contextmanager
     def unit(self, name: str) -> Iterator[None]:
@@ -172,7 +194,9 @@ class CrawlSession:
                 "batch_id": self.batch_id, "source": self.source, "unit": name,
                 "started_at": started, "finished_at": datetime.now(timezone.utc),
                 "ok": error is None, "error_kind": error_kind, "error": error,
-                "requests": len(mine), "not_modified": sum(1 for r in mine if r["status"] == 304),
+                "requests": sum(1 for r in mine if not r["skipped"]),
+                "not_modified": sum(1 for r in mine if r["status"] == 304),
+                "skipped": sum(1 for r in mine if r["skipped"]),
                 "bytes": sum(r["bytes"] for r in mine),
             })
             self._unit = "all"
@@ -182,6 +206,6 @@ class CrawlSession:
 
 
 RESPONSE_COLUMNS = ["response_id", "batch_id", "source", "unit", "url", "final_url", "status", "headers", "sha256",
-                    "bytes", "fetched_at", "duration_ms", "attempts", "error_kind", "error"]
+                    "bytes", "fetched_at", "duration_ms", "attempts", "error_kind", "error", "skipped"]
 CRAWL_COLUMNS = ["batch_id", "source", "unit", "started_at", "finished_at", "ok", "error_kind", "error",
-                 "requests", "not_modified", "bytes"]
+                 "requests", "not_modified", "skipped", "bytes"]

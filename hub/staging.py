@@ -1,8 +1,16 @@
-"""Build a source's staged table from the raw archive: the newest complete crawl of every unit.
+"""Build a source's staged table from the raw archive, never losing an item to a bad fetch.
 
-A unit whose latest crawl failed simply has an older complete crawl, so its rows stay: a failed
-or garbage fetch never removes data. Records that cannot be parsed are returned for quarantine
-with their reason; the rest of the page still loads.
+Each unit is parsed from its newest complete crawl. Items the previous staged table held but this
+build did not produce are *carried over*:
+
+- a unit whose latest crawl failed, or whose archived pages no longer parse, keeps its items;
+- for sources whose crawl is a complete listing (`listing="snapshot"`), an item goes away only
+  after it is missing from `absent_listings_before_removal` consecutive successful crawls of its
+  unit (counted from raw.crawls, so re-parsing the same crawl never counts twice);
+- for incremental sources (`listing="incremental"`, a cursor fetches only what is new), absence
+  means nothing: items stay until the source itself ends or cancels them.
+
+Records that cannot be parsed are returned for quarantine with their reason.
 """
 from __future__ import annotations
 
@@ -23,18 +31,23 @@ class StagedBuild:
     quarantined: pd.DataFrame
     parse_runs: pd.DataFrame
     failed_units: dict[str, str] = field(default_factory=dict)
+    carried: int = 0          # items kept from earlier builds (failed units, not yet confirmed absent)
+    removed: int = 0          # items dropped after enough consecutive complete listings without them
 
 
-def build_staged(con: duckdb.DuckDBPyConnection, spec, store: BodyStore, gazetteer) -> StagedBuild:
+def build_staged(con: duckdb.DuckDBPyConnection, spec, store: BodyStore, gazetteer,
+                 absent_limit: int = 3) -> StagedBuild:
     now = datetime.now(timezone.utc)
     crawls = latest_ok_crawls(con, spec.name)
     responses = batch_responses(con, spec.name, crawls["batch_id"].tolist())
     rows, quarantined, runs, failed = [], [], [], {}
-    for unit, batch_id in zip(crawls["unit"], crawls["batch_id"]):
-        archived = [ArchivedResponse(url=r.url, final_url=r.final_url or r.url, status=int(r.status),
+    for unit, batch_id, crawl_started in zip(crawls["unit"], crawls["batch_id"], crawls["started_at"]):
+        mine = responses[(responses["batch_id"] == batch_id) & (responses["unit"] == unit)]
+        archived = [ArchivedResponse(url=r.url, final_url=r.final_url or r.url,
+                                     status=int(r.status) if pd.notna(r.status) else 304,
                                      content_type=_content_type(r.headers), sha256=r.sha256,
                                      body=store.get(r.sha256), fetched_at=r.fetched_at)
-                    for r in responses[(responses["batch_id"] == batch_id) & (responses["unit"] == unit)].itertuples()]
+                    for r in mine.itertuples()]
         try:
             unit_rows, unit_quarantine = spec.parse_unit(unit, archived, gazetteer)
         except UnitFailed as exc:
@@ -43,28 +56,102 @@ def build_staged(con: duckdb.DuckDBPyConnection, spec, store: BodyStore, gazette
                          "rows": 0, "quarantined": 0, "error": str(exc)})
             continue
         for row in unit_rows:
-            row.update(unit=unit, batch_id=batch_id)
+            row.update(unit=unit, batch_id=batch_id, last_seen_at=crawl_started, absent_listings=0)
         for q in unit_quarantine:
             q.update(source=spec.name, unit=unit, batch_id=batch_id, quarantined_at=now)
         rows += unit_rows
         quarantined += unit_quarantine
         runs.append({"source": spec.name, "unit": unit, "batch_id": batch_id, "parsed_at": now, "ok": True,
                      "rows": len(unit_rows), "quarantined": len(unit_quarantine), "error": None})
-    frame = pd.DataFrame(rows, columns=list(spec.columns))
+    frame = _dedupe(pd.DataFrame(rows, columns=list(spec.columns)), spec.id_column)
+    frame, carried, removed = _carry_over(con, spec, frame, absent_limit)
     frame = _keep_first_seen(con, spec, frame, now)
-    return StagedBuild(frame, pd.DataFrame(quarantined), pd.DataFrame(runs), failed)
+    return StagedBuild(frame, pd.DataFrame(quarantined), pd.DataFrame(runs), failed, carried, removed)
 
 
 def _content_type(headers_json: str | None) -> str | None:
     return json.loads(headers_json or "{}").get("Content-Type")
 
 
+def _dedupe(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
+    """One row per id: a record listed by two units (or twice in a feed) keeps its newest fetch."""
+    if frame.empty:
+        return frame
+    return (frame.sort_values("fetched_at", kind="stable")
+            .drop_duplicates(id_column, keep="last").reset_index(drop=True))
+
+
+def _carry_over(con: duckdb.DuckDBPyConnection, spec, frame: pd.DataFrame,
+                absent_limit: int) -> tuple[pd.DataFrame, int, int]:
+    table = f"staged.{spec.staged_table}"
+    if not table_exists(con, table):
+        return frame, 0, 0
+    ids = pd.DataFrame({"id": frame[spec.id_column].astype(str).unique()})
+    con.register("_built_ids", ids)
+    try:
+        missing = con.execute(f"""
+            SELECT p.* FROM {table} p WHERE CAST(p."{spec.id_column}" AS VARCHAR) NOT IN (SELECT id FROM _built_ids)
+        """).df()
+        if missing.empty:
+            return frame, 0, 0
+        if getattr(spec, "listing", "snapshot") == "snapshot":
+            # Complete successful listings of the item's unit since the last one that showed it.
+            counts = con.execute(f"""
+                SELECT CAST(p."{spec.id_column}" AS VARCHAR) AS id, count(c.batch_id) AS absent
+                FROM {table} p LEFT JOIN raw.crawls c
+                  ON c.source = ? AND c.unit = p.unit AND c.ok AND c.started_at > p.last_seen_at
+                WHERE CAST(p."{spec.id_column}" AS VARCHAR) NOT IN (SELECT id FROM _built_ids)
+                GROUP BY 1
+            """, [spec.name]).df()
+            absent = dict(zip(counts["id"], counts["absent"]))
+            missing["absent_listings"] = [int(absent.get(str(i), 0)) for i in missing[spec.id_column]]
+        else:
+            missing["absent_listings"] = 0
+    finally:
+        con.unregister("_built_ids")
+    keep = missing[missing["absent_listings"] < absent_limit]
+    removed = len(missing) - len(keep)
+    keep = keep.reindex(columns=list(spec.columns))
+    combined = keep if frame.empty else pd.concat([frame, keep], ignore_index=True) if len(keep) else frame
+    return combined, len(keep), removed
+
+
 def _keep_first_seen(con: duckdb.DuckDBPyConnection, spec, frame: pd.DataFrame, now: datetime) -> pd.DataFrame:
-    """first_seen_at survives re-parses; last_seen_at is when the source last showed the record."""
+    """first_seen_at survives re-parses and carry-overs."""
     table = f"staged.{spec.staged_table}"
     previous = (con.execute(f'SELECT "{spec.id_column}" AS id, first_seen_at FROM {table}').df()
                 if table_exists(con, table) else pd.DataFrame(columns=["id", "first_seen_at"]))
-    first_seen = dict(zip(previous["id"], previous["first_seen_at"]))
-    frame["first_seen_at"] = [first_seen.get(i, now) for i in frame[spec.id_column]]
-    frame["last_seen_at"] = frame["fetched_at"]
+    first_seen = dict(zip(previous["id"].astype(str), previous["first_seen_at"]))
+    frame["first_seen_at"] = [first_seen.get(str(i), now) for i in frame[spec.id_column]]
     return frame
+
+
+def stage_source(con: duckdb.DuckDBPyConnection, spec, store: BodyStore, gazetteer, *, absent_limit: int,
+                 validate) -> tuple[StagedBuild, object]:
+    """Candidate, check, publish: build the candidate, validate it, replace the table only if it passes.
+
+    `validate(name, frame, expectations)` returns an outcome with `.success`; parse runs are always
+    recorded, quarantined records only with an accepted candidate (a rejected build is re-done later).
+    """
+    from hub.warehouse import append_frame, replace_rows, transaction
+
+    build = build_staged(con, spec, store, gazetteer, absent_limit=absent_limit)
+    outcome = validate(f"staged_{spec.staged_table}", build.frame, spec.expectations(gazetteer))
+    append_frame(con, "staged.parse_runs", build.parse_runs)
+    if outcome.success:
+        with transaction(con):
+            append_frame(con, "staged.quarantine", _new_quarantine(con, build.quarantined))
+        replace_rows(con, f"staged.{spec.staged_table}", build.frame, spec.columns)
+    return build, outcome
+
+
+def _new_quarantine(con: duckdb.DuckDBPyConnection, quarantined: pd.DataFrame) -> pd.DataFrame:
+    """Re-parsing the same archived body must not quarantine the same record twice."""
+    if quarantined.empty:
+        return quarantined
+    seen = con.execute("SELECT DISTINCT source, sha256, record_ref, reason FROM staged.quarantine").df()
+    if seen.empty:
+        return quarantined
+    keys = ["source", "sha256", "record_ref", "reason"]
+    merged = quarantined.merge(seen.assign(_seen=True), on=keys, how="left")
+    return quarantined[merged["_seen"].isna().to_numpy()]

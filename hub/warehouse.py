@@ -28,6 +28,9 @@ CREATE TABLE IF NOT EXISTS raw.crawls (
     started_at TIMESTAMPTZ NOT NULL, finished_at TIMESTAMPTZ NOT NULL, ok BOOLEAN NOT NULL,
     error_kind VARCHAR, error VARCHAR, requests INTEGER, not_modified INTEGER, bytes BIGINT,
     PRIMARY KEY (batch_id, unit));
+-- Added after the first release: requests not sent because an unchanged listing made them unnecessary.
+ALTER TABLE raw.responses ADD COLUMN IF NOT EXISTS skipped BOOLEAN DEFAULT false;
+ALTER TABLE raw.crawls ADD COLUMN IF NOT EXISTS skipped INTEGER DEFAULT 0;
 CREATE TABLE IF NOT EXISTS staged.quarantine (
     source VARCHAR NOT NULL, unit VARCHAR, batch_id VARCHAR, url VARCHAR, sha256 VARCHAR,
     record_ref VARCHAR, reason VARCHAR NOT NULL, excerpt VARCHAR, quarantined_at TIMESTAMPTZ NOT NULL);
@@ -79,23 +82,29 @@ def record_crawl(con: duckdb.DuckDBPyConnection, responses: pd.DataFrame, crawls
 
 
 def latest_validators(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, Validators]:
-    """Per URL, the validators and body of its newest archived 200, for conditional GET."""
+    """Per URL, the validators and body of its newest archived 200 (for conditional GET), and when the
+    server last confirmed that body with a 200 or a 304 (for skipping detail pages)."""
     rows = con.execute("""
-        SELECT url, headers, sha256 FROM raw.responses
-        WHERE source = ? AND status = 200 AND sha256 IS NOT NULL
-        QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) = 1
-    """, [source]).fetchall()
+        WITH bodies AS (
+            SELECT url, headers, sha256 FROM raw.responses
+            WHERE source = ? AND status = 200 AND sha256 IS NOT NULL
+            QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) = 1),
+        checks AS (
+            SELECT url, max(fetched_at) AS checked_at FROM raw.responses
+            WHERE source = ? AND status IN (200, 304) AND NOT coalesce(skipped, false) GROUP BY url)
+        SELECT b.url, b.headers, b.sha256, c.checked_at FROM bodies b LEFT JOIN checks c USING (url)
+    """, [source, source]).fetchall()
     out = {}
-    for url, headers, sha in rows:
+    for url, headers, sha, checked_at in rows:
         h = json.loads(headers or "{}")
-        out[url] = Validators(h.get("ETag"), h.get("Last-Modified"), sha, h.get("Content-Type"))
+        out[url] = Validators(h.get("ETag"), h.get("Last-Modified"), sha, h.get("Content-Type"), checked_at)
     return out
 
 
 def latest_ok_crawls(con: duckdb.DuckDBPyConnection, source: str) -> pd.DataFrame:
     """Per unit, the newest crawl that completed: the state the staged layer is built from."""
     return con.execute("""
-        SELECT unit, batch_id, finished_at FROM raw.crawls WHERE source = ? AND ok
+        SELECT unit, batch_id, started_at, finished_at FROM raw.crawls WHERE source = ? AND ok
         QUALIFY row_number() OVER (PARTITION BY unit ORDER BY finished_at DESC) = 1
         ORDER BY unit
     """, [source]).df()
@@ -107,7 +116,7 @@ def batch_responses(con: duckdb.DuckDBPyConnection, source: str, batch_ids: list
         return pd.DataFrame(columns=["unit", "batch_id", "url", "final_url", "status", "headers", "sha256", "fetched_at"])
     return con.execute("""
         SELECT unit, batch_id, url, final_url, status, headers, sha256, fetched_at FROM raw.responses
-        WHERE source = ? AND batch_id IN (SELECT unnest(?)) AND status IN (200, 304) AND sha256 IS NOT NULL
+        WHERE source = ? AND batch_id IN (SELECT unnest(?)) AND (status IN (200, 304) OR skipped) AND sha256 IS NOT NULL
           AND unit <> 'robots'
         ORDER BY fetched_at
     """, [source, batch_ids]).df()
@@ -128,6 +137,8 @@ def replace_rows(con: duckdb.DuckDBPyConnection, qualified: str, frame: pd.DataF
     """
     ddl = ", ".join(f'"{name}" {type_}' for name, type_ in columns.items())
     con.execute(f"CREATE TABLE IF NOT EXISTS {qualified} ({ddl})")
+    for name, type_ in columns.items():      # tables from an older release gain new columns in place
+        con.execute(f'ALTER TABLE {qualified} ADD COLUMN IF NOT EXISTS "{name}" {type_}')
     select = ", ".join(f'CAST("{name}" AS {type_}) AS "{name}"' for name, type_ in columns.items())
     frame = frame.reindex(columns=list(columns))
     con.register("_replace_frame", frame)

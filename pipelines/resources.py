@@ -26,7 +26,7 @@ class PartnerSourcesResource(dg.ConfigurableResource):
 
     def client(self) -> PoliteClient:
         s = self.settings()
-        return PoliteClient(s.client, s.allowed_hosts, s.rate_limits)
+        return PoliteClient(s.client, s.allowed_hosts, s.rate_limits, concurrency=s.concurrency_limits)
 
     def store(self) -> BodyStore:
         return BodyStore(Path(self.raw_archive_dir) if self.raw_archive_dir else self.settings().raw_archive)
