@@ -52,6 +52,7 @@ class RequestLog:
 class _Handler(BaseHTTPRequestHandler):
     server: "_SiteServer"
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True   # small responses otherwise wait ~40 ms for a delayed ACK
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's name
         pass  # the request log below is what tests read; stderr noise helps nobody
