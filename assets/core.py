@@ -1,11 +1,16 @@
-"""Core layer: the unified model (core.alerts, core.events) geotagged to DOPA district codes."""
+"""Core layer: the unified model (DESIGN.md) built from the staged tables, geotagged to DOPA codes."""
+
+from datetime import datetime, timezone
 
 import dagster as dg
 import pandas as pd
 
+from hub.rail_network import RailNetwork
 from hub.roads import RoadIndex
 from hub.warehouse import replace_rows, table_exists
-from model import core_tables
+from model import city_info, core_tables, partner_alerts
+from model.core_tables import stable_id
+from model.lifecycle import with_history
 from pipelines.resources import PartnerSourcesResource, WarehouseResource
 
 
@@ -18,61 +23,109 @@ def _schema(columns: dict[str, str]) -> dg.TableSchema:
 
 
 def _summary(frame: pd.DataFrame, by: str) -> dict:
-    return {
-        "dagster/row_count": len(frame),
-        f"by_{by}": dg.MetadataValue.json(frame[by].value_counts().to_dict() if len(frame) else {}),
-        "geotag_methods": dg.MetadataValue.json(frame["geotag_method"].value_counts().to_dict() if len(frame) else {}),
-    }
+    meta = {"dagster/row_count": len(frame),
+            f"by_{by}": dg.MetadataValue.json(frame[by].value_counts().to_dict() if len(frame) else {})}
+    if "geotag_method" in frame:
+        meta["geotag_methods"] = dg.MetadataValue.json(frame["geotag_method"].value_counts().to_dict() if len(frame) else {})
+    return meta
 
 
-@dg.asset(
-    key=["core", "alerts"], group_name="core", pool="duckdb", kinds={"python", "duckdb"},
-    owners=["team:data-platform"],
-    deps=[["staged", "flood_sensors"], ["staged", "mea_outages"], ["staged", "district_notices"]],
-    metadata={"dagster/column_schema": _schema(core_tables.ALERT_COLUMNS)},
-    description="Area alerts for Bangkok (floods, planned power outages, road works) in one model: "
-                "CAP-style severity/urgency/certainty, Thai and English headlines, district codes and "
-                "how they were found.",
-)
+def _core(key: str, deps: list[str], columns: dict[str, str], description: str, **kwargs):
+    return dg.asset(key=["core", key], group_name="core", pool="duckdb", kinds={"python", "duckdb"},
+                    owners=["team:data-platform"], deps=[["staged", d] for d in deps],
+                    metadata={"dagster/column_schema": _schema(columns)}, description=description, **kwargs)
+
+
+ALERT_SOURCES = ["flood_sensors", "rain_gauges", "mea_outages", "mwa_outages", "district_notices", "traffic_events",
+                 "rail_notices"]
+
+
+def _cleared(staged: dict[str, pd.DataFrame], flood_cm: float, rain_mm: float) -> dict[str, datetime]:
+    """Alert id -> reading time, for sensors and gauges now reading below their thresholds."""
+    out = {}
+    sensors, gauges = staged["flood_sensors"], staged["rain_gauges"]
+    if len(sensors):
+        low = sensors[sensors["flood_cm"].notna() & (sensors["flood_cm"] < flood_cm)]
+        out.update({stable_id("flood_sensors", c): t for c, t in zip(low["code"], low["observed_at"])})
+    if len(gauges):
+        low = gauges[gauges["rain_1h_mm"].notna() & (gauges["rain_1h_mm"] < rain_mm)]
+        out.update({stable_id("rain_gauges", c): t for c, t in zip(low["gauge_code"], low["observed_at"])})
+    return out
+
+
+@_core("alerts", ALERT_SOURCES, core_tables.ALERT_COLUMNS,
+       "Area alerts for Bangkok in one model: floods (sensors, heavy rain, traffic reports), planned power and "
+       "water outages, road incidents and works, rail disruptions (Bangkok GTFS ids). CAP-style "
+       "severity/urgency/certainty, Thai and English headlines, district codes and how they were found. "
+       "Ended alerts stay as history (status ended).")
 def core_alerts(context: dg.AssetExecutionContext, partners: PartnerSourcesResource, warehouse: WarehouseResource):
-    gazetteer = partners.gazetteer()
+    gaz = partners.gazetteer()
     settings = partners.settings()
+    flood_cm = settings.source("flood_sensors").flood_threshold_cm
+    rain_mm = float(settings.source("rain_gauges").options.get("heavy_rain_mm_per_hour", 35))
     with warehouse.connect() as con:
-        sensors, outages, notices = (_staged(con, t) for t in ("flood_sensors", "mea_outages", "district_notices"))
-        rows = []
-        if len(sensors):
-            rows += core_tables.flood_alerts(sensors, gazetteer, settings.source("flood_sensors").flood_threshold_cm)
-        if len(outages):
-            rows += core_tables.power_alerts(outages, gazetteer, RoadIndex.load())
-        if len(notices):
-            rows += core_tables.construction_alerts(notices, gazetteer)
-        frame = core_tables.finish(rows, core_tables.ALERT_COLUMNS)
+        staged = {t: _staged(con, t) for t in ALERT_SOURCES}
+        builders = {
+            "flood_sensors": lambda f: core_tables.flood_alerts(f, gaz, flood_cm),
+            "rain_gauges": lambda f: partner_alerts.rain_alerts(f, gaz, rain_mm),
+            "mea_outages": lambda f: core_tables.power_alerts(f, gaz, RoadIndex.load()),
+            "mwa_outages": lambda f: partner_alerts.water_alerts(f, gaz),
+            "district_notices": lambda f: core_tables.construction_alerts(f, gaz),
+            "traffic_events": lambda f: partner_alerts.traffic_alerts(f, gaz),
+            "rail_notices": lambda f: partner_alerts.rail_alerts(f, gaz, RailNetwork.load()),
+        }
+        rows = [row for table, build in builders.items() if len(staged[table]) for row in build(staged[table])]
+        current = core_tables.finish(rows, core_tables.ALERT_COLUMNS)
+        previous = con.execute("SELECT * FROM core.alerts").df() if table_exists(con, "core.alerts") else None
+        frame = with_history(current, previous, datetime.now(timezone.utc), _cleared(staged, flood_cm, rain_mm))
         replace_rows(con, "core.alerts", frame, core_tables.ALERT_COLUMNS)
-    if not gazetteer.has_boundaries:
+    if not gaz.has_boundaries:
         context.log.warning("no district boundary file: points were geotagged by district name only")
     return dg.MaterializeResult(metadata={
         **_summary(frame, "category"),
-        "boundaries": gazetteer.boundaries_source or "none: geotagging fell back to names",
+        "by_status": dg.MetadataValue.json(frame["status"].value_counts().to_dict() if len(frame) else {}),
+        "by_source": dg.MetadataValue.json(frame["source"].value_counts().to_dict() if len(frame) else {}),
+        "boundaries": gaz.boundaries_source or "none: geotagging fell back to names",
         "untagged": int(frame["district_code"].isna().sum()) if len(frame) else 0,
     })
 
 
-@dg.asset(
-    key=["core", "events"], group_name="core", pool="duckdb", kinds={"python", "duckdb"},
-    owners=["team:data-platform"], deps=[["staged", "district_notices"]],
-    metadata={"dagster/column_schema": _schema(core_tables.EVENT_COLUMNS)},
-    description="Dated city services and happenings from district offices: pet vaccination and "
-                "sterilisation days, mosquito fogging, bulky-waste pickup, mobile ID-card units, job "
-                "training, health services, district events.",
-)
+@_core("events", ["district_notices", "tourism_places"], core_tables.EVENT_COLUMNS,
+       "Dated city services and happenings: pet vaccination and sterilisation days, mosquito fogging, "
+       "bulky-waste pickup, mobile ID-card units, job training, health services, district events (district "
+       "offices), and festivals (tourism API).")
 def core_events(partners: PartnerSourcesResource, warehouse: WarehouseResource):
-    gazetteer = partners.gazetteer()
+    gaz = partners.gazetteer()
     with warehouse.connect() as con:
-        notices = _staged(con, "district_notices")
-        rows = core_tables.district_events(notices, gazetteer) if len(notices) else []
+        notices, tourism = _staged(con, "district_notices"), _staged(con, "tourism_places")
+        rows = core_tables.district_events(notices, gaz) if len(notices) else []
+        rows += city_info.festival_events(tourism, gaz) if len(tourism) else []
         frame = core_tables.finish(rows, core_tables.EVENT_COLUMNS)
         replace_rows(con, "core.events", frame, core_tables.EVENT_COLUMNS)
     return dg.MaterializeResult(metadata=_summary(frame, "category"))
 
 
-CORE_ASSETS = [core_alerts, core_events]
+def _simple_core(key: str, staged_table: str, columns: dict[str, str], build, by: str, description: str):
+    @_core(key, [staged_table], columns, description)
+    def _asset(partners: PartnerSourcesResource, warehouse: WarehouseResource):
+        gaz = partners.gazetteer()
+        with warehouse.connect() as con:
+            source = _staged(con, staged_table)
+            frame = build(source, gaz) if len(source) else core_tables.finish([], columns)
+            replace_rows(con, f"core.{key}", frame, columns)
+        return dg.MaterializeResult(metadata=_summary(frame, by))
+    return _asset
+
+
+core_news = _simple_core("news", "bma_press_releases", city_info.NEWS_COLUMNS, lambda f, gaz: city_info.news(f),
+                         "kind", "BMA press releases and hot-issue clarifications (Thai, language-tagged).")
+core_factchecks = _simple_core("factchecks", "factchecks", city_info.FACTCHECK_COLUMNS,
+                               lambda f, gaz: city_info.factchecks(f), "verdict",
+                               "Fact-checks of hot issues: claim, verdict (Thai and English label), explanation, link.")
+core_places = _simple_core("places", "tourism_places", city_info.PLACE_COLUMNS, city_info.places, "category",
+                           "Tourist attractions, restaurants and local-product shops, bilingual, geotagged to districts.")
+core_complaints = _simple_core("complaints", "traffy_complaints", city_info.COMPLAINT_COLUMNS, city_info.complaints,
+                               "state", "Traffy Fondue complaints in Bangkok: type, district, state and times, "
+                               "location coarsened to ~110 m. No free text, address or photo until PII scrubbing.")
+
+CORE_ASSETS = [core_alerts, core_events, core_news, core_factchecks, core_places, core_complaints]

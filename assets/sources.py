@@ -6,13 +6,16 @@ one module in scrapers/.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Callable
 
 from hub.config import SourceSettings
 from hub.gazetteer import Gazetteer
 from hub.raw_archive import ArchivedResponse, CrawlSession
-from quality import suites
-from scrapers import district_portals, flood_sensors, mea_outages
+from hub.warehouse import table_exists
+from quality import suites, suites_publishers, suites_rail, suites_traffy, suites_utilities
+from scrapers import (bma_press, district_portals, factchecks, flood_sensors, mea_outages, mwa_outages,
+                      rail_service, rain_gauges, tourism, traffic_events, traffy)
 
 Rows = list[dict]
 
@@ -37,18 +40,39 @@ _PROVENANCE = {"url": "VARCHAR", "sha256": "VARCHAR", "fetched_at": "TIMESTAMPTZ
                "batch_id": "VARCHAR", "first_seen_at": "TIMESTAMPTZ", "last_seen_at": "TIMESTAMPTZ",
                "absent_listings": "INTEGER"}
 
+def _cursor(table: str, column: str, minus_minutes: float = 0):
+    """The newest `column` already staged: where an incremental crawl may stop paging."""
+    def cursor(con):
+        if not table_exists(con, f"staged.{table}"):
+            return None
+        value = con.execute(f'SELECT max("{column}") FROM staged.{table}').fetchone()[0]
+        return value - timedelta(minutes=minus_minutes) if value is not None else None
+    return cursor
+
+
+def _module(module, staged_table: str, expectations, description: str, **kwargs) -> SourceSpec:
+    """A source whose scraper module follows the plain contract: crawl(session, source), parse_unit(responses)."""
+    incremental = kwargs.get("cursor") is not None
+    return SourceSpec(
+        name=module.SOURCE, staged_table=staged_table, id_column=module.ID_COLUMN,
+        columns={**module.STAGED_COLUMNS, **_PROVENANCE},
+        crawl=(lambda session, settings, gaz, since=None: module.crawl(session, settings, since=since)) if incremental
+        else (lambda session, settings, gaz: module.crawl(session, settings)),
+        parse_unit=lambda unit, responses, gaz: module.parse_unit(responses),
+        expectations=lambda gaz: expectations(), description=description,
+        listing="incremental" if incremental else "snapshot", **kwargs)
+
+
 SOURCES: dict[str, SourceSpec] = {
     spec.name: spec for spec in [
         SourceSpec(
             name="district_portals", staged_table="district_notices", id_column="notice_id",
-            columns={"notice_id": "VARCHAR", "district_code": "VARCHAR", "kind": "VARCHAR", "title_th": "VARCHAR",
-                     "body_th": "VARCHAR", "posted_on": "DATE", "starts_at": "TIMESTAMPTZ", "ends_at": "TIMESTAMPTZ",
-                     "all_day": "BOOLEAN", **_PROVENANCE},
+            columns={**district_portals.STAGED_COLUMNS, **_PROVENANCE},
             crawl=lambda session, settings, gaz: district_portals.crawl(session, settings, gaz.districts),
             parse_unit=lambda unit, responses, gaz: district_portals.parse_unit(responses, gaz.district(unit)),
             expectations=lambda gaz: suites.district_notices([d.code for d in gaz.districts]),
             description="Notices of the 50 district offices (vaccination, fogging, bulky waste, registration "
-                        "units, training, health services, events, road works), one row per notice.",
+                        "units, training, health services, events, road works), one row per notice, with attachments.",
         ),
         SourceSpec(
             name="mea_outages", staged_table="mea_outages", id_column="outage_id",
@@ -70,5 +94,23 @@ SOURCES: dict[str, SourceSpec] = {
             expectations=lambda gaz: suites.flood_sensors(),
             description="BMA DDS road flood sensors: location and current water depth, one row per sensor.",
         ),
+        _module(rain_gauges, "rain_gauges", suites_utilities.rain_gauges,
+                "BMA DDS rain gauges (weather.bangkok.go.th): rainfall over 1, 3 and 24 hours, one row per gauge."),
+        _module(mwa_outages, "mwa_outages", suites_utilities.mwa_outages,
+                "MWA water-supply outages: area, soi, reason, branches and the outage polygon, one row per outage."),
+        _module(traffic_events, "traffic_events", suites_utilities.traffic_events,
+                "Longdo Traffic / iTIC road events in Bangkok: accidents, works, flooding, closures."),
+        _module(rail_service, "rail_notices", suites_rail.rail_notices,
+                "BTS announcements and MRT line status as disruptions naming Bangkok GTFS route and stop ids."),
+        _module(traffy, "traffy_complaints", suites_traffy.traffy_complaints,
+                "Traffy Fondue complaints from the share API, fetched incrementally from the newest known ticket.",
+                cursor=_cursor("traffy_complaints", "reported_at", minus_minutes=60)),
+        _module(bma_press, "bma_press_releases", suites_publishers.bma_press,
+                "BMA press releases and hot-issue clarifications from the RSS feed, one row per release.",
+                cursor=_cursor("bma_press_releases", "published_at")),
+        _module(tourism, "tourism_places", suites_publishers.tourism_places,
+                "Attractions, restaurants, local-product shops and festivals from the bilingual tourism API."),
+        _module(factchecks, "factchecks", suites_publishers.factchecks,
+                "Fact-checks from the RSS feed: claim, verdict, explanation, link."),
     ]
 }

@@ -235,6 +235,12 @@ class Gazetteer:
         hits = self._tree.query(Point(lon, lat), predicate="intersects")
         return min((self._tree_codes[i] for i in hits), default=None)
 
+    def districts_intersecting(self, geometry: shapely.Geometry) -> list[str]:
+        """Codes of every district a polygon or line touches (an outage area spanning a border)."""
+        if self._tree is None:
+            return []
+        return sorted({self._tree_codes[i] for i in self._tree.query(geometry, predicate="intersects")})
+
     def district_geometries(self) -> dict[str, shapely.Geometry]:
         """District code -> polygon (empty without boundaries)."""
         return dict(self._geoms)

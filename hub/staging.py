@@ -15,6 +15,7 @@ Records that cannot be parsed are returned for quarantine with their reason.
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -65,8 +66,16 @@ def build_staged(con: duckdb.DuckDBPyConnection, spec, store: BodyStore, gazette
                      "rows": len(unit_rows), "quarantined": len(unit_quarantine), "error": None})
     frame = _dedupe(pd.DataFrame(rows, columns=list(spec.columns)), spec.id_column)
     frame, carried, removed = _carry_over(con, spec, frame, absent_limit)
-    frame = _keep_first_seen(con, spec, frame, now)
+    frame = _typed_times(_keep_first_seen(con, spec, frame, now), spec.columns)
     return StagedBuild(frame, pd.DataFrame(quarantined), pd.DataFrame(runs), failed, carried, removed)
+
+
+def _typed_times(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """New rows hold Python datetimes, carried rows pandas timestamps: make each TIMESTAMPTZ column one dtype."""
+    for name, type_ in columns.items():
+        if type_ == "TIMESTAMPTZ" and name in frame:
+            frame[name] = pd.to_datetime(frame[name], utc=True, format="mixed")
+    return frame
 
 
 def _content_type(headers_json: str | None) -> str | None:
@@ -112,7 +121,9 @@ def _carry_over(con: duckdb.DuckDBPyConnection, spec, frame: pd.DataFrame,
     keep = missing[missing["absent_listings"] < absent_limit]
     removed = len(missing) - len(keep)
     keep = keep.reindex(columns=list(spec.columns))
-    combined = keep if frame.empty else pd.concat([frame, keep], ignore_index=True) if len(keep) else frame
+    with warnings.catch_warnings():   # all-NA columns in one part are fine: _typed_times fixes the dtypes after
+        warnings.simplefilter("ignore", FutureWarning)
+        combined = keep if frame.empty else pd.concat([frame, keep], ignore_index=True) if len(keep) else frame
     return combined, len(keep), removed
 
 

@@ -24,6 +24,8 @@ ALERT_COLUMNS = {
     "lat": "DOUBLE", "lon": "DOUBLE", "geometry": "VARCHAR",
     "district_code": "VARCHAR", "district_codes": "VARCHAR[]", "geotag_method": "VARCHAR",
     "source_url": "VARCHAR", "confidence": "VARCHAR",
+    "status": "VARCHAR",                     # active | ended | cancelled (by the source)
+    "route_ids": "VARCHAR[]", "stop_ids": "VARCHAR[]",   # Bangkok GTFS ids, rail disruptions only
     "first_seen_at": "TIMESTAMPTZ", "last_seen_at": "TIMESTAMPTZ", "content_hash": "VARCHAR",
 }
 EVENT_COLUMNS = {
@@ -31,12 +33,36 @@ EVENT_COLUMNS = {
     "title_th": "VARCHAR", "title_en": "VARCHAR", "headline_th": "VARCHAR", "headline_en": "VARCHAR",
     "description_th": "VARCHAR", "starts_at": "TIMESTAMPTZ", "ends_at": "TIMESTAMPTZ", "all_day": "BOOLEAN",
     "district_code": "VARCHAR", "organiser_th": "VARCHAR", "organiser_en": "VARCHAR", "contact_phone": "VARCHAR",
-    "source_url": "VARCHAR", "geotag_method": "VARCHAR",
+    "source_url": "VARCHAR", "geotag_method": "VARCHAR", "lat": "DOUBLE", "lon": "DOUBLE",
     "first_seen_at": "TIMESTAMPTZ", "last_seen_at": "TIMESTAMPTZ", "content_hash": "VARCHAR",
 }
 # Fields whose change makes a new version of a record (not fetch times).
 _HASHED = ("category", "severity", "headline_th", "headline_en", "description_th", "description_en", "starts_at",
-           "ends_at", "district_codes", "title_th", "lat", "lon")
+           "ends_at", "district_codes", "title_th", "lat", "lon", "status", "route_ids", "stop_ids")
+
+
+def new_alert(source: str, record_id: str, category: str, **fields) -> dict:
+    """An alert row with the model's defaults; callers pass what their source knows."""
+    row = {name: None for name in ALERT_COLUMNS}
+    row.update(alert_id=stable_id(source, record_id), source=source, source_record_id=record_id, category=category,
+               severity="Moderate", urgency="Expected", certainty="Likely", msg_type="Alert", status="active",
+               district_codes=[], route_ids=[], stop_ids=[], geotag_method="none", confidence="official_agency")
+    row.update(fields)
+    if row["district_code"] is None and row["district_codes"]:
+        row["district_code"] = row["district_codes"][0]
+    return row
+
+
+def place_names(gaz: Gazetteer, codes: list[str], fallback: tuple[str, str] = ("กรุงเทพมหานคร", "Bangkok")
+                ) -> tuple[str, str]:
+    return _place(gaz, codes) if codes else fallback
+
+
+def as_list(value) -> list:
+    """DuckDB LIST columns reach pandas as arrays (or None/NaN): always a plain list."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return []
+    return list(value)
 
 
 def stable_id(source: str, record_id: str) -> str:
@@ -154,5 +180,8 @@ def district_events(notices: pd.DataFrame, gaz: Gazetteer) -> list[dict]:
 
 def finish(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
     for row in rows:
+        for key in columns:
+            if key not in row:
+                row[key] = [] if columns[key].endswith("[]") else "active" if key == "status" else None
         row["content_hash"] = content_hash(row)
     return pd.DataFrame(rows, columns=list(columns))

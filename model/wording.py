@@ -24,8 +24,14 @@ LABELS = {  # category -> (Thai, English)
     "job_training": ("ฝึกอบรมอาชีพ", "Job training"),
     "health_service": ("บริการสุขภาพ", "Health service"),
     "district_event": ("กิจกรรมของเขต", "District event"),
+    "festival": ("เทศกาลและงานประเพณี", "Festival"),
     "other": ("ประกาศ", "Notice"),
 }
+
+
+def _moment(value) -> datetime | None:
+    """A datetime, or None for missing values (None, NaT, NaN from a DataFrame)."""
+    return value if isinstance(value, datetime) and value == value and str(value) != "NaT" else None
 
 
 def _local(moment: datetime) -> datetime:
@@ -61,6 +67,7 @@ def when_th(start: datetime, end: datetime | None, all_day: bool = False) -> str
 def headline(category: str, place_th: str, place_en: str, start: datetime | None, end: datetime | None,
              all_day: bool = False) -> tuple[str, str]:
     label_th, label_en = LABELS.get(category, LABELS["other"])
+    start, end = _moment(start), _moment(end)
     parts_th, parts_en = [label_th, place_th], [label_en, place_en]
     if start is not None:
         parts_th.append(when_th(start, end, all_day))

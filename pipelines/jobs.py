@@ -7,11 +7,12 @@ from assets.sources import SOURCES
 from hub.config import load_settings
 
 FEEDS_OF_SOURCE = {  # which published feeds a source can change
-    "district_portals": ("alerts", "events"),
-    "mea_outages": ("alerts",),
-    "flood_sensors": ("alerts",),
+    "district_portals": ("alerts", "events"), "mea_outages": ("alerts",), "flood_sensors": ("alerts",),
+    "rain_gauges": ("alerts",), "mwa_outages": ("alerts",), "traffic_events": ("alerts",),
+    "rail_service": ("alerts",), "traffy": ("complaints",), "bma_press": ("news",),
+    "tourism": ("places", "events"), "factchecks": ("factchecks",),
 }
-CORE_OF_FEED = {"alerts": ["core", "alerts"], "events": ["core", "events"]}
+CORE_OF_FEED = {feed: ["core", feed] for feed in ("alerts", "events", "complaints", "news", "places", "factchecks")}
 
 everything_job = dg.define_asset_job("everything", selection=dg.AssetSelection.all(),
                                      description="Fetch every source, rebuild the model, publish every feed.")

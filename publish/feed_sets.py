@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 import pandas as pd
 
 from hub.gazetteer import Gazetteer
+from model.core_tables import as_list
 from publish.feeds import FeedItem, FeedSpec, render_all
 
 
@@ -24,8 +25,8 @@ def alert_items(alerts: pd.DataFrame, now: datetime) -> list[tuple[FeedItem, lis
     out = []
     for r in alerts.to_dict("records"):
         ends = _when(r["ends_at"])
-        if ends is not None and ends <= now:
-            continue
+        if r.get("status", "active") != "active" or (ends is not None and ends <= now):
+            continue            # ended and cancelled alerts stay in core.alerts (history), not in current feeds
         updated = _when(r["sent_at"]) or _when(r["first_seen_at"])
         item = FeedItem(
             id=f"urn:bkkconnect:alert:{r['alert_id']}", title=r["headline_th"],
@@ -36,7 +37,9 @@ def alert_items(alerts: pd.DataFrame, now: datetime) -> list[tuple[FeedItem, lis
             extra={"category": r["category"], "severity": r["severity"], "urgency": r["urgency"],
                    "certainty": r["certainty"], "district_codes": list(r["district_codes"]),
                    "starts_at": _iso(r["starts_at"]), "ends_at": _iso(r["ends_at"]),
-                   "headline_en": r["headline_en"], "source": r["source"], "confidence": r["confidence"]})
+                   "headline_en": r["headline_en"], "source": r["source"], "confidence": r["confidence"],
+                   **({"route_ids": as_list(r["route_ids"]), "stop_ids": as_list(r["stop_ids"])}
+                      if r["category"] == "rail_disruption" else {})})
         out.append((item, list(r["district_codes"])))
     return out
 

@@ -129,7 +129,10 @@ class _Handler(BaseHTTPRequestHandler):
         if mode == "wrong_charset":
             page = self.server.site.page(urlsplit(self.path).path, parse_qs(urlsplit(self.path).query))
             if page is not None and page.content_type.startswith("text/html"):
-                text = page.body.decode(_charset_of(page.content_type))
+                try:
+                    text = page.body.decode(_charset_of(page.content_type))
+                except UnicodeDecodeError:        # a portal that declares TIS-620 only in a meta tag
+                    text = page.body.decode("cp874", errors="replace")
                 # Declared UTF-8, really windows-874: the kind of mistake older Thai servers make.
                 return self._send(Page(text.encode("cp874", errors="replace"), "text/html; charset=utf-8"))
             return self._send(Page(b"\xa4\xd3\xb5\xca garbled", "application/json; charset=utf-8"))

@@ -52,7 +52,8 @@ def page_url(source: SourceSettings, page: int) -> str:
 
 def crawl(session: CrawlSession, source: SourceSettings, since: datetime | None = None) -> None:
     """Page through the feed: up to `source.max_pages`, until a short page, a 404 past the end,
-    or (with `since`) a page holding nothing newer than `since`."""
+    or (with `since`) a page that reaches an item published at or before `since`: the feed is newest
+    first, so everything after it is already archived."""
     with session.unit(UNIT):
         first_page_size = 0
         for page in range(1, source.max_pages + 1):
@@ -70,18 +71,18 @@ def crawl(session: CrawlSession, source: SourceSettings, since: datetime | None 
                 first_page_size = len(items)
             if not items or len(items) < first_page_size:
                 break
-            if since is not None and _all_older(items, since):
+            if since is not None and _reaches(items, since):
                 break
 
 
-def _all_older(items: list[RssItem], since: datetime) -> bool:
+def _reaches(items: list[RssItem], since: datetime) -> bool:
     dates = []
     for item in items:
         try:
             dates.append(parse_rss_date(item.pub_date))
         except ValueError:
             continue   # an undatable item says nothing about where the new ones end
-    return bool(dates) and all(d < since for d in dates)
+    return any(d <= since for d in dates)
 
 
 def kind_of(categories: tuple[str, ...] | list[str]) -> str:

@@ -10,7 +10,7 @@ import pytest
 
 from pipelines.definitions import ALL_ASSETS
 from pipelines.resources import PartnerSourcesResource, PublicTreeResource, WarehouseResource
-from sample_sites.catalog import build_sample_sites
+from sample_sites.catalog import DEFAULT_PORTS, build_sample_sites
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SHARED_DATA = SHARED / "data"
@@ -19,8 +19,8 @@ BOUNDARIES = SHARED_DATA / "Bangkok-districts.geojson"
 
 # Loopback sample sites take any rate; the client must still fail fast in fault tests.
 FAST_ENV = {
-    "BKK_DISTRICT_PORTALS_RATE_PER_SECOND": "400", "BKK_MEA_OUTAGES_RATE_PER_SECOND": "200",
-    "BKK_FLOOD_SENSORS_RATE_PER_SECOND": "200", "BKK_CLIENT_READ_TIMEOUT_S": "0.5",
+    **{f"BKK_{name.upper()}_RATE_PER_SECOND": "400" for name in DEFAULT_PORTS},
+    "BKK_CLIENT_READ_TIMEOUT_S": "0.5",
     "BKK_CLIENT_CONNECT_TIMEOUT_S": "0.5", "BKK_CLIENT_MAX_RETRIES": "1", "BKK_CLIENT_BACKOFF_BASE_S": "0.05",
     "BKK_CLIENT_MAX_BODY_BYTES": "2000000", "GX_ANALYTICS_ENABLED": "False",
 }

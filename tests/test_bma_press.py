@@ -166,13 +166,17 @@ def test_a_404_past_the_last_full_page_ends_the_feed(tmp_path, served):
     assert len(rows) == 28
 
 
-def test_since_stops_at_the_first_page_with_nothing_newer(tmp_path, served):
+def test_since_stops_at_the_first_page_that_reaches_known_items(tmp_path, served):
     site, _, sites = served
     since = site.releases[9].published_at - timedelta(minutes=1)   # page 1 is all newer, page 2 all older
     result = crawl_site(site, lambda session, source: bma_press.crawl(session, source, since=since), tmp_path,
                         sites=sites)
     assert result.failed_units == {} and len(result.by_unit["feed"]) == 2
-    since = site.releases[12].published_at                         # page 2 still has newer items
+    since = site.releases[12].published_at                         # page 2 reaches a known item: stop there
+    result = crawl_site(site, lambda session, source: bma_press.crawl(session, source, since=since), tmp_path,
+                        sites=sites)
+    assert len(result.by_unit["feed"]) == 2
+    since = site.releases[22].published_at                         # only page 3 reaches it
     result = crawl_site(site, lambda session, source: bma_press.crawl(session, source, since=since), tmp_path,
                         sites=sites)
     assert len(result.by_unit["feed"]) == 3

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from assets.sources import SOURCES
 from pipelines.definitions import defs
 
 REPO = Path(__file__).resolve().parents[1]
@@ -32,7 +33,7 @@ def test_every_warehouse_writer_is_in_the_duckdb_pool():
 def test_staged_checks_are_blocking():
     specs = [s for a in defs.resolve_asset_graph().assets_defs for s in a.check_specs
              if s.asset_key.path[0] == "staged"]
-    assert len(specs) == 3 and all(s.blocking for s in specs)
+    assert len(specs) == len(SOURCES) == 11 and all(s.blocking for s in specs)
 
 
 def test_dagster_definitions_validate(tmp_path):
@@ -46,5 +47,5 @@ def test_dagster_definitions_validate(tmp_path):
 
 def test_source_schedules_use_bangkok_time():
     schedules = list(defs.schedules or [])
-    assert {s.name for s in schedules} == {"district_portals_schedule", "mea_outages_schedule", "flood_sensors_schedule"}
+    assert {s.name for s in schedules} == {f"{name}_schedule" for name in SOURCES}
     assert all(s.execution_timezone == "Asia/Bangkok" for s in schedules)

@@ -12,6 +12,7 @@ from hub.gazetteer import Gazetteer
 from hub.thai_dates import BANGKOK
 from sample_sites.district_portals import expected_notices
 from sample_sites.mea_outages import expected_outages
+from assets.sources import SOURCES
 from tests.conftest import SHARED_SCHEMAS
 
 pytestmark = pytest.mark.e2e
@@ -48,7 +49,9 @@ def test_runs_succeed_and_every_check_passes(two_runs):
     pipeline, first, second, *_ = two_runs
     assert first.success and second.success
     evaluations = [e.event_specific_data for e in first.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
-    assert len(evaluations) == 6 and all(e.passed for e in evaluations)
+    # a fetch check and a GX check per partner source, and a GX check per reference table
+    assert len(evaluations) == 2 * len(SOURCES) + 2
+    assert [f"{e.asset_key.to_user_string()}:{e.check_name}" for e in evaluations if not e.passed] == []
 
 
 def test_feeds_exist_for_every_district_with_items(two_runs):
@@ -63,13 +66,16 @@ def test_feeds_exist_for_every_district_with_items(two_runs):
              if not json.loads((public / "events" / "district" / f"{d.code}.json").read_text())["items"]]
     assert empty == [], f"districts without upcoming events: {empty}"
     alerts = json.loads((public / "alerts" / "all.json").read_text())["items"]
-    assert {i["_bkk"]["category"] for i in alerts} == {"flood", "power_outage", "construction"}
+    assert {i["_bkk"]["category"] for i in alerts} >= {"flood", "power_outage", "water_outage", "road_incident",
+                                                      "construction", "rail_disruption"}
+    assert {i["_bkk"]["source"] for i in alerts} == {"flood_sensors", "rain_gauges", "mea_outages", "mwa_outages",
+                                                    "district_portals", "traffic_events", "rail_service"}
 
 
 def test_every_rss_and_atom_parses_cleanly(two_runs):
     pipeline = two_runs[0]
     files = sorted((pipeline.public / "v1").rglob("*.rss")) + sorted((pipeline.public / "v1").rglob("*.atom"))
-    assert len(files) == 2 * 2 * 51
+    assert len(files) == 2 * 2 * 51 + 2 * 2     # alerts and events per district and city-wide; news; fact-checks
     for path in files:
         parsed = feedparser.parse(path.read_bytes())
         assert parsed.bozo == 0, (path, parsed.get("bozo_exception"))
@@ -81,8 +87,9 @@ def test_every_json_feed_validates_against_the_schema(two_runs):
     from jsonschema import Draft7Validator, FormatChecker
     schema = json.loads((SHARED_SCHEMAS / "jsonfeed-v1.1.schema.json").read_text())
     validator = Draft7Validator(schema, format_checker=FormatChecker())
-    files = sorted((two_runs[0].public / "v1").rglob("*.json"))
-    assert len(files) == 2 * 51
+    public = two_runs[0].public / "v1"
+    files = [p for kind in ("alerts", "events", "news", "factchecks") for p in sorted((public / kind).rglob("*.json"))]
+    assert len(files) == 2 * 51 + 2
     for path in files:
         errors = list(validator.iter_errors(json.loads(path.read_text())))
         assert not errors, (path, errors[:2])
@@ -128,9 +135,9 @@ def test_mea_outages_are_bangkok_days_with_times(two_runs):
 def test_flood_alerts_match_flooding_sensors_and_their_districts(two_runs):
     pipeline = two_runs[0]
     flooding = pipeline.sites._servers["flood_sensors"].site.expected_flooding(10)
-    rows = dict(pipeline.query("SELECT source_record_id, district_code FROM core.alerts WHERE category = 'flood'"))
+    rows = dict(pipeline.query("SELECT source_record_id, district_code FROM core.alerts WHERE source = 'flood_sensors'"))
     assert rows == {s.code: s.district_code for s in flooding}
-    methods = pipeline.query("SELECT DISTINCT geotag_method FROM core.alerts WHERE category = 'flood'")
+    methods = pipeline.query("SELECT DISTINCT geotag_method FROM core.alerts WHERE source = 'flood_sensors'")
     assert methods == [("point_in_polygon",)]
 
 
@@ -143,3 +150,72 @@ def test_second_run_is_conditional_and_rewrites_nothing(two_runs):
     assert pipeline.manifest() == first_manifest
     assert os.readlink(pipeline.public / "current") == first_release        # no new release at all
     assert {p: (pipeline.public / p).stat().st_ino for p in first_manifest} == first_inodes
+
+
+def _feed(pipeline, path: str) -> dict:
+    return json.loads((pipeline.public / path).read_text())
+
+
+def _site(pipeline, name: str):
+    return pipeline.sites._servers[name].site
+
+
+def test_every_partner_source_reaches_the_published_files(two_runs):
+    """All 11 sources end to end: what each sample site serves is what the app can read."""
+    from datetime import datetime, timezone
+
+    from model.core_tables import stable_id
+    pipeline = two_runs[0]
+    now = datetime.now(timezone.utc)
+    alerts = _feed(pipeline, "v1/alerts/all.json")["items"]
+    by_source: dict[str, set[str]] = {}
+    for item in alerts:
+        by_source.setdefault(item["_bkk"]["source"], set()).add(item["id"].rsplit(":", 1)[1])
+    # Water outages (polygons) and traffic events: every one not over yet is a current alert.
+    water = [o for o in _site(pipeline, "mwa_outages").expected_outages()
+             if o.ends_at > now and not o.reason.startswith("ยกเลิก")]     # a cancelled outage is no alert
+    assert len(by_source["mwa_outages"]) == len(water)
+    events_now = [e for e in _site(pipeline, "traffic_events").expected_events() if e.ends_at is None or e.ends_at > now]
+    assert by_source["traffic_events"] == {stable_id("traffic_events", e.eid) for e in events_now}
+    # Heavy rain: one flood-risk alert per gauge over the threshold.
+    assert by_source["rain_gauges"] == {stable_id("rain_gauges", c)
+                                        for c in _site(pipeline, "rain_gauges").expected_heavy_rain(35)}
+    # Rail: active disruptions name real Bangkok GTFS ids.
+    rail = [i for i in alerts if i["_bkk"]["source"] == "rail_service"]
+    assert rail and all(i["_bkk"]["route_ids"] for i in rail if i["_bkk"]["category"] == "rail_disruption")
+    # News, fact-checks, places, contacts and guides, complaints.
+    assert len(_feed(pipeline, "v1/news/all.json")["items"]) == len(_site(pipeline, "bma_press").expected_releases())
+    assert len(_feed(pipeline, "v1/factchecks/all.json")["items"]) == len(
+        _site(pipeline, "factchecks").expected_factchecks())
+    places = _site(pipeline, "tourism").expected_places()
+    assert _feed(pipeline, "v1/places/all.json")["count"] == sum(p.category != "festival" for p in places)
+    festivals = {e["id"] for e in _feed(pipeline, "v1/events/all.json")["items"] if e["_bkk"]["category"] == "festival"}
+    assert festivals, "festivals from the tourism API join the events calendar"
+    assert _feed(pipeline, "v1/contacts/all.json")["count"] >= 60
+    assert _feed(pipeline, "v1/guides/all.json")["count"] >= 10
+    complaints = _feed(pipeline, "v1/complaints/all.json")
+    assert complaints["count"] > 1000
+    assert sum(_feed(pipeline, f"v1/complaints/district/{d.code}.json")["count"] for d in GAZ.districts) <= \
+        complaints["count"]
+
+
+def test_no_personal_text_or_script_reaches_any_published_file(two_runs):
+    pipeline = two_runs[0]
+    texts = [p.read_text(encoding="utf-8") for p in (pipeline.public / "v1").rglob("*") if p.is_file()]
+    joined = "\n".join(texts).lower()
+    for needle in ("<script", "javascript:", "onerror", "<iframe", "&lt;script"):
+        assert needle not in joined, needle
+    complaints = _feed(pipeline, "v1/complaints/all.json")["items"]
+    assert complaints and not any(k in complaints[0] for k in ("description", "description_th", "address", "photo_url"))
+    assert all(round(c["lat"], 3) == c["lat"] for c in complaints if c["lat"] is not None)   # coarsened
+
+
+def test_incremental_sources_fetch_only_their_first_page_on_the_second_run(two_runs):
+    pipeline, *_, first_log, second_log = two_runs
+    for site in ("traffy", "bma_press"):
+        first = [r for r in first_log if r.site == site and not r.path.endswith("robots.txt")]
+        second = [r for r in second_log if r.site == site and not r.path.endswith("robots.txt")]
+        assert len(first) > 1 and len(second) == 1, (site, len(first), len(second))
+    # ... and their staged tables keep everything the first run found (incremental: no absence removal).
+    assert pipeline.query("SELECT count(*) FROM staged.traffy_complaints")[0][0] == len(
+        _site(pipeline, "traffy").expected_tickets())
