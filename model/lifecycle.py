@@ -46,7 +46,8 @@ def with_history(current: pd.DataFrame, previous: pd.DataFrame | None, now: date
     old.loc[changed, "status"] = "ended"
     old.loc[changed, "msg_type"] = "Update"
     old = _rehash(old, changed)
-    return pd.concat([_rehash(current, cancelled), old], ignore_index=True)
+    current = _rehash(current, cancelled)
+    return old.reset_index(drop=True) if current.empty else pd.concat([current, old], ignore_index=True)
 
 
 def _rehash(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:

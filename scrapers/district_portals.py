@@ -95,10 +95,13 @@ def crawl(session: CrawlSession, source: SourceSettings, districts: Iterable[Dis
                 response = session.get(url)
                 listing = parse_list_page(response.body, response.content_type, response.final_url)
                 pages += 1
+                # A list page the portal answered 304 links to the same notices as before: their pages
+                # are re-checked only every recheck_after_hours (edits are rare, new notices are not).
+                reuse = timedelta(hours=source.recheck_after_hours) if response.not_modified else None
                 for notice_url in listing.notice_urls:
                     if notice_url not in seen_notices:       # pinned notices repeat on every page
                         seen_notices.add(notice_url)
-                        session.get(notice_url)
+                        session.get(notice_url, reuse_within=reuse)
                 url = listing.next_url
 
 

@@ -52,8 +52,10 @@ def crawl(session: CrawlSession, source: SourceSettings) -> None:
             response = session.get(url)
             links, url = parse_list_page(response.body, response.content_type, response.final_url)
             pages += 1
+            # Notices behind an unchanged (304) listing are re-checked only every recheck_after_hours.
+            reuse = timedelta(hours=source.recheck_after_hours) if response.not_modified else None
             for link in links:
-                session.get(link)
+                session.get(link, reuse_within=reuse)
 
 
 def parse_list_page(body: bytes, content_type: str | None, url: str) -> tuple[list[str], str | None]:

@@ -1,0 +1,138 @@
+"""Items leave a staged table only on an explicit signal, never because a fetch failed or came back empty.
+
+A tiny partner (a JSON listing) is crawled for real over loopback and staged with the same code the
+pipeline uses; between passes its listing changes or it misbehaves.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+
+from hub.config import SourceSettings
+from hub.http_client import PoliteClient
+from hub.raw_archive import BodyStore, CrawlSession, UnitFailed
+from hub.staging import build_staged
+from hub.warehouse import connect, latest_validators, record_crawl, replace_rows
+from sample_sites.server import Page, SampleSites
+from tests.crawl_helpers import TEST_CLIENT
+
+
+class Listing:
+    name = "listing"
+
+    def __init__(self):
+        self.items = {"a": "first", "b": "second", "c": "third"}
+
+    def page(self, path, query):
+        if path != "/items.json":
+            return None
+        return Page(json.dumps([{"id": k, "title": v} for k, v in sorted(self.items.items())]).encode(),
+                    "application/json")
+
+
+def _crawl(session, settings):
+    with session.unit("all"):
+        body = session.get(settings.url("/items.json")).body
+        try:
+            if not isinstance(json.loads(body), list):
+                raise ValueError("not a list")
+        except ValueError as exc:        # like every real scraper: unusable content fails the unit
+            raise UnitFailed(f"not a JSON listing: {exc}") from exc
+
+
+def _parse(unit, responses, gazetteer):
+    rows = []
+    for response in responses:
+        for item in json.loads(response.body):
+            rows.append({"item_id": item["id"], "title": item["title"], "url": response.url,
+                         "sha256": response.sha256, "fetched_at": response.fetched_at})
+    return rows, []
+
+
+class Spec:
+    name, staged_table, id_column, listing, cursor = "listing", "listing_items", "item_id", "snapshot", None
+    columns = {"item_id": "VARCHAR", "title": "VARCHAR", "url": "VARCHAR", "sha256": "VARCHAR",
+               "fetched_at": "TIMESTAMPTZ", "unit": "VARCHAR", "batch_id": "VARCHAR", "first_seen_at": "TIMESTAMPTZ",
+               "last_seen_at": "TIMESTAMPTZ", "absent_listings": "INTEGER"}
+    parse_unit = staticmethod(_parse)
+
+
+@pytest.fixture
+def partner(tmp_path):
+    site = Listing()
+    with SampleSites({"listing": site}) as sites:
+        settings = SourceSettings(name="listing", title="listing", base_url=sites.base_urls["listing"],
+                                  rate_per_second=500)
+        store = BodyStore(tmp_path / "raw")
+        warehouse = tmp_path / "w.duckdb"
+        def pass_(spec=Spec, fault=None, stage=True):
+            client = PoliteClient(TEST_CLIENT, {settings.host}, {settings.host: 500})   # one per pass, as in a run
+            sites.set_fault("listing", fault)
+            with connect(warehouse) as con:
+                session = CrawlSession("listing", client, store, latest_validators(con, "listing"))
+                _crawl(session, settings)
+                record_crawl(con, *session.frames())
+                build = build_staged(con, spec, store, None, absent_limit=3)
+                if stage:
+                    replace_rows(con, "staged.listing_items", build.frame, spec.columns)
+            sites.set_fault("listing", None)
+            return {r["item_id"]: r["absent_listings"] for r in build.frame.to_dict("records")}
+
+        yield site, pass_
+
+
+def test_an_item_goes_only_after_three_complete_listings_without_it(partner):
+    site, pass_ = partner
+    assert pass_() == {"a": 0, "b": 0, "c": 0}
+    del site.items["b"]
+    assert pass_() == {"a": 0, "b": 1, "c": 0}
+    assert pass_() == {"a": 0, "b": 2, "c": 0}
+    assert pass_() == {"a": 0, "c": 0}
+
+
+def test_failed_and_empty_fetches_never_count_as_listings(partner):
+    site, pass_ = partner
+    pass_()
+    del site.items["b"]
+    assert pass_()["b"] == 1
+    for fault in ("500", "empty_200", "error_page_200", "timeout", "robots_disallow"):
+        assert pass_(fault=fault) == {"a": 0, "b": 1, "c": 0}, fault
+    assert pass_()["b"] == 2
+
+
+def test_everything_survives_a_source_that_answers_with_an_empty_list(partner):
+    site, pass_ = partner
+    pass_()
+    site.items.clear()          # a valid-looking empty listing: counted, but items leave only after three
+    assert pass_() == {"a": 1, "b": 1, "c": 1}
+
+
+def test_a_returning_item_is_seen_again(partner):
+    site, pass_ = partner
+    pass_()
+    saved = site.items.pop("c")
+    assert pass_()["c"] == 1
+    site.items["c"] = saved
+    assert pass_()["c"] == 0
+
+
+def test_incremental_sources_never_drop_items_for_absence(partner):
+    site, pass_ = partner
+    incremental = type("Incremental", (Spec,), {"listing": "incremental"})
+    pass_(incremental)
+    site.items = {"d": "fourth"}     # a cursor pass sees only what is new
+    for _ in range(4):
+        result = pass_(incremental)
+    assert set(result) == {"a", "b", "c", "d"}
+
+
+def test_a_unit_whose_pages_no_longer_parse_keeps_its_items(partner):
+    site, pass_ = partner
+    pass_()
+
+    def broken(unit, responses, gazetteer):
+        raise UnitFailed("layout changed")
+    failing = type("Failing", (Spec,), {"parse_unit": staticmethod(broken)})
+    assert set(pass_(failing)) == {"a", "b", "c"}

@@ -1,0 +1,75 @@
+"""Alert lifecycle across runs: a flood alert ends when its sensor falls back, and stays as history."""
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import datetime, timedelta, timezone
+
+import pandas as pd
+import pytest
+
+from model.core_tables import ALERT_COLUMNS, finish, new_alert
+from model.lifecycle import with_history
+from pipelines.definitions import ALL_ASSETS
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+
+
+def _alert(source: str, record: str, **fields) -> dict:
+    return new_alert(source, record, "flood", starts_at=NOW - timedelta(hours=1), **fields)
+
+
+def _frame(*rows) -> pd.DataFrame:
+    return finish([dict(r) for r in rows], ALERT_COLUMNS)
+
+
+def test_a_cleared_sensor_ends_its_alert_at_the_reading_time():
+    previous = _frame(_alert("flood_sensors", "FL.1"), _alert("flood_sensors", "FL.2"))
+    cleared_at = NOW - timedelta(minutes=5)
+    out = with_history(_frame(_alert("flood_sensors", "FL.2")), previous, NOW,
+                       {previous["alert_id"][0]: cleared_at}).set_index("source_record_id")
+    assert out.loc["FL.1", "status"] == "ended" and out.loc["FL.1", "ends_at"] == cleared_at
+    assert out.loc["FL.1", "msg_type"] == "Update"
+    assert out.loc["FL.1", "content_hash"] != previous.set_index("source_record_id").loc["FL.1", "content_hash"]
+    assert out.loc["FL.2", "status"] == "active"
+
+
+def test_a_silent_sensor_keeps_its_alert():
+    previous = _frame(_alert("flood_sensors", "FL.1"))
+    out = with_history(_frame(), previous, NOW, {})
+    assert list(out["status"]) == ["active"] and out["ends_at"].isna().all()
+
+
+def test_an_alert_its_source_no_longer_lists_ends_now_and_old_history_is_untouched():
+    ended_long_ago = _alert("mwa_outages", "old", status="ended", ends_at=NOW - timedelta(days=3))
+    previous = _frame(_alert("mwa_outages", "gone"), ended_long_ago)
+    out = with_history(_frame(), previous, NOW, {}).set_index("source_record_id")
+    assert out.loc["gone", "status"] == "ended" and out.loc["gone", "ends_at"] == NOW
+    assert out.loc["old", "ends_at"] == NOW - timedelta(days=3)
+
+
+def test_a_cancellation_from_the_source_becomes_a_cancel_message():
+    out = with_history(_frame(_alert("traffic_events", "e1", status="cancelled")), None, NOW, {})
+    assert list(out["msg_type"]) == ["Cancel"]
+
+
+@pytest.mark.e2e
+def test_flood_alert_leaves_the_feed_when_the_water_goes_down_but_stays_in_history(pipeline):
+    flood_path = [a for a in ALL_ASSETS if a.key.to_user_string() in
+                  {"raw/flood_sensors", "staged/flood_sensors", "core/alerts", "public/v1/alerts"}]
+    assert pipeline.run(flood_path).success
+    site = pipeline.sites._servers["flood_sensors"].site
+    flooding = site.expected_flooding(10)[0]
+    original = list(site.sensors)
+    site.sensors = [dataclasses.replace(s, flood_cm=2.0, device_status="minor_flood") if s.id == flooding.id else s
+                    for s in original]
+    try:
+        assert pipeline.run(flood_path).success
+    finally:
+        site.sensors = original
+    status, ends_at = pipeline.query("SELECT status, ends_at FROM core.alerts WHERE source_record_id = ?",
+                                     [flooding.code])[0]
+    assert status == "ended" and ends_at is not None
+    feed = json.loads((pipeline.public / "v1" / "alerts" / "all.json").read_text())
+    assert flooding.code not in " ".join(i["content_text"] for i in feed["items"])
+    assert len(feed["items"]) == len(site.expected_flooding(10)) - 1
