@@ -6,7 +6,7 @@ one module in scrapers/.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from hub.config import SourceSettings
@@ -40,13 +40,20 @@ _PROVENANCE = {"url": "VARCHAR", "sha256": "VARCHAR", "fetched_at": "TIMESTAMPTZ
                "batch_id": "VARCHAR", "first_seen_at": "TIMESTAMPTZ", "last_seen_at": "TIMESTAMPTZ",
                "absent_listings": "INTEGER"}
 
-def _cursor(table: str, column: str, minus_minutes: float = 0):
-    """The newest `column` already staged: where an incremental crawl may stop paging."""
+def _cursor(source: str, table: str, column: str, full_every_hours: float = 24):
+    """The newest `column` already staged: where an incremental crawl may stop paging.
+
+    None (a full pass) when there is nothing staged yet or the last full pass is older than
+    `full_every_hours`: older items change too (a complaint's state), and only a full pass sees it.
+    """
     def cursor(con):
         if not table_exists(con, f"staged.{table}"):
             return None
-        value = con.execute(f'SELECT max("{column}") FROM staged.{table}').fetchone()[0]
-        return value - timedelta(minutes=minus_minutes) if value is not None else None
+        last_full = con.execute("SELECT max(finished_at) FROM raw.crawls WHERE source = ? AND ok AND cursor IS NULL",
+                                [source]).fetchone()[0]
+        if last_full is None or datetime.now(timezone.utc) - last_full > timedelta(hours=full_every_hours):
+            return None
+        return con.execute(f'SELECT max("{column}") FROM staged.{table}').fetchone()[0]
     return cursor
 
 
@@ -104,10 +111,10 @@ SOURCES: dict[str, SourceSpec] = {
                 "BTS announcements and MRT line status as disruptions naming Bangkok GTFS route and stop ids."),
         _module(traffy, "traffy_complaints", suites_traffy.traffy_complaints,
                 "Traffy Fondue complaints from the share API, fetched incrementally from the newest known ticket.",
-                cursor=_cursor("traffy_complaints", "reported_at", minus_minutes=60)),
+                cursor=_cursor("traffy", "traffy_complaints", "reported_at")),   # the crawl re-reads an overlap itself
         _module(bma_press, "bma_press_releases", suites_publishers.bma_press,
                 "BMA press releases and hot-issue clarifications from the RSS feed, one row per release.",
-                cursor=_cursor("bma_press_releases", "published_at")),
+                cursor=_cursor("bma_press", "bma_press_releases", "published_at")),
         _module(tourism, "tourism_places", suites_publishers.tourism_places,
                 "Attractions, restaurants, local-product shops and festivals from the bilingual tourism API."),
         _module(factchecks, "factchecks", suites_publishers.factchecks,

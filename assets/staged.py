@@ -50,6 +50,8 @@ def staged_asset(spec: SourceSpec) -> dg.AssetsDefinition:
                 "units_parsed": int(build.parse_runs["ok"].sum()) if len(build.parse_runs) else 0,
                 "units_failed": len(build.failed_units),
                 "quarantined": len(build.quarantined),
+                "quarantine_reasons": _preview(build.quarantined, ["record_ref", "reason"], rows=10)
+                if len(build.quarantined) else dg.MetadataValue.md("_none_"),
                 "carried_over": build.carried,
                 "removed_after_absent_listings": build.removed,
                 "preview": _preview(build.frame, list(spec.columns)[:5]),

@@ -62,6 +62,7 @@ def crawl_source(spec, settings: Settings, warehouse: Path, store: BodyStore, ga
     else:
         spec.crawl(session, settings.source(spec.name), gazetteer)
     responses, crawls = session.frames()
+    crawls["cursor"] = None if cursor is None else str(cursor)
     with connect(warehouse) as con:
         record_crawl(con, responses, crawls)
     return CrawlOutcome(spec.name, session.batch_id, responses, crawls, client.limiter.waited_s, cursor)

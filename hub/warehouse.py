@@ -31,6 +31,8 @@ CREATE TABLE IF NOT EXISTS raw.crawls (
 -- Added after the first release: requests not sent because an unchanged listing made them unnecessary.
 ALTER TABLE raw.responses ADD COLUMN IF NOT EXISTS skipped BOOLEAN DEFAULT false;
 ALTER TABLE raw.crawls ADD COLUMN IF NOT EXISTS skipped INTEGER DEFAULT 0;
+-- The cursor an incremental crawl started from (NULL: a full pass).
+ALTER TABLE raw.crawls ADD COLUMN IF NOT EXISTS cursor VARCHAR;
 CREATE TABLE IF NOT EXISTS staged.quarantine (
     source VARCHAR NOT NULL, unit VARCHAR, batch_id VARCHAR, url VARCHAR, sha256 VARCHAR,
     record_ref VARCHAR, reason VARCHAR NOT NULL, excerpt VARCHAR, quarantined_at TIMESTAMPTZ NOT NULL);

@@ -9,6 +9,7 @@ A sensor that simply stopped reporting is not a signal: its alert stays as it wa
 """
 from __future__ import annotations
 
+import warnings
 from datetime import datetime
 
 import pandas as pd
@@ -47,7 +48,11 @@ def with_history(current: pd.DataFrame, previous: pd.DataFrame | None, now: date
     old.loc[changed, "msg_type"] = "Update"
     old = _rehash(old, changed)
     current = _rehash(current, cancelled)
-    return old.reset_index(drop=True) if current.empty else pd.concat([current, old], ignore_index=True)
+    if current.empty:
+        return old.reset_index(drop=True)
+    with warnings.catch_warnings():      # all-NA columns (no geometry yet) decide no dtype here
+        warnings.simplefilter("ignore", FutureWarning)
+        return pd.concat([current, old], ignore_index=True)
 
 
 def _rehash(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:

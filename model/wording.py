@@ -12,7 +12,7 @@ LABELS = {  # category -> (Thai, English)
     "flood": ("น้ำท่วมขัง", "Flooding"),
     "power_outage": ("ไฟฟ้าดับตามแผน", "Planned power outage"),
     "water_outage": ("น้ำประปาไม่ไหล", "Water outage"),
-    "road_incident": ("อุบัติเหตุบนถนน", "Road incident"),
+    "road_incident": ("เหตุบนท้องถนน", "Road incident"),   # accidents and closures alike
     "construction": ("งานก่อสร้าง/ปิดการจราจร", "Road works / closure"),
     "rail_disruption": ("รถไฟฟ้าขัดข้อง", "Rail disruption"),
     "traffic": ("การจราจร", "Traffic"),

@@ -36,8 +36,9 @@ def summarise(result: dg.ExecuteInProcessResult, seconds: float) -> str:
         m = mat.materialization
         meta = {k: getattr(v, "value", v) for k, v in m.metadata.items()}
         key = "/".join(m.asset_key.path)
-        shown = {k: meta[k] for k in ("requests", "answered_304", "units_failed", "dagster/row_count", "quarantined",
-                                      "items", "files", "files_changed") if k in meta}
+        shown = {k: meta[k] for k in ("requests", "answered_304", "skipped_unchanged", "units_failed",
+                                      "dagster/row_count", "quarantined", "carried_over", "items", "files",
+                                      "files_changed") if k in meta}
         lines.append(f"  {key:28s} {json.dumps(shown, ensure_ascii=False)}")
     passed = sum(1 for c in checks if c.passed)
     lines += ["", f"Checks: {passed} passed, {len(checks) - passed} failed" +
@@ -48,7 +49,9 @@ def summarise(result: dg.ExecuteInProcessResult, seconds: float) -> str:
         lines += [f"Published {len(files)} files, release listed in {manifest}"]
     lines += ["", "Where to look:",
               f"  feeds       {settings.public}/v1/alerts/all.rss, .../v1/events/district/1001.json",
-              f"  warehouse   {settings.warehouse}  (tables raw.*, staged.*, core.*)",
+              f"              .../v1/news/all.atom, .../v1/factchecks/all.json, .../v1/places/all.json,",
+              f"              .../v1/contacts/all.json, .../v1/guides/all.json, .../v1/complaints/district/1030.json",
+              f"  warehouse   {settings.warehouse}  (tables raw.*, staged.*, core.*; staged.quarantine)",
               f"  raw archive {settings.raw_archive}",
               "  serve       make serve   -> http://127.0.0.1:8800/v1/alerts/all.json",
               "  UI          make dev     -> http://127.0.0.1:3000"]
@@ -57,8 +60,8 @@ def summarise(result: dg.ExecuteInProcessResult, seconds: float) -> str:
 
 # The sample sites run on this machine and can take far more than a real partner: the demo raises
 # the per-host rates (config/sources.yaml keeps the polite values for real hosts).
-SAMPLE_SITE_RATES = {"BKK_DISTRICT_PORTALS_RATE_PER_SECOND": "100", "BKK_MEA_OUTAGES_RATE_PER_SECOND": "50",
-                     "BKK_FLOOD_SENSORS_RATE_PER_SECOND": "50"}
+SAMPLE_SITE_RATES = {f"BKK_{name.upper()}_RATE_PER_SECOND": "50" for name in DEFAULT_PORTS} | {
+    "BKK_DISTRICT_PORTALS_RATE_PER_SECOND": "100"}
 
 
 def main() -> None:

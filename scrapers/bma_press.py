@@ -18,7 +18,7 @@ from datetime import datetime
 from hub.config import SourceSettings
 from hub.http_client import FetchError
 from hub.raw_archive import ArchivedResponse, CrawlSession, UnitFailed
-from scrapers.rss import RssItem, item_id, item_image_url, parse_feed, parse_rss_date, plain_text
+from scrapers.rss import RssItem, item_id, item_image_url, parse_feed, parse_feed_items, parse_rss_date, plain_text
 
 SOURCE = "bma_press"
 ID_COLUMN = "release_id"
@@ -125,25 +125,4 @@ def parse_item(item: RssItem) -> dict:
 
 
 def parse_unit(responses: list[ArchivedResponse]) -> tuple[list[dict], list[dict]]:
-    rows, quarantined, seen = [], [], set()
-    items_seen = 0
-    for response in responses:
-        items = parse_feed(response.body, response.content_type, response.url).items
-        items_seen += len(items)
-        for item in items:
-            try:
-                row = parse_item(item)
-            except ValueError as exc:
-                quarantined.append({"url": response.url, "sha256": response.sha256,
-                                    "record_ref": item_id(item) or f"item {item.position}",
-                                    "reason": str(exc), "excerpt": item.excerpt[:300]})
-                continue
-            # A release published between two page fetches pushes one item onto the next page too.
-            if row["release_id"] in seen:
-                continue
-            seen.add(row["release_id"])
-            row.update(url=response.url, sha256=response.sha256, fetched_at=response.fetched_at)
-            rows.append(row)
-    if not items_seen:
-        raise UnitFailed("the archived feed pages hold no items")
-    return rows, quarantined
+    return parse_feed_items(responses, parse_item, ID_COLUMN, "feed pages")

@@ -370,3 +370,29 @@ def parse_rss_date(value: str | None) -> datetime:
         raise ThaiDateError(f"impossible date ({exc})", value) from None
     zone = _zone(match.group("zone"), value)
     return (naive.replace(tzinfo=zone) if zone else naive.replace(tzinfo=BANGKOK)).astimezone(BANGKOK)
+
+
+def parse_feed_items(responses: list, parse_item, id_column: str, what: str) -> tuple[list[dict], list[dict]]:
+    """Rows from archived feed pages: `parse_item` per item; an item it rejects (ValueError) is
+    quarantined with the reason; an item repeated on the next page (published between two page
+    fetches) is kept once; pages with no items at all make the unit unusable."""
+    rows, quarantined, seen, items_seen = [], [], set(), 0
+    for response in responses:
+        items = parse_feed(response.body, response.content_type, response.url).items
+        items_seen += len(items)
+        for item in items:
+            try:
+                row = parse_item(item)
+            except ValueError as exc:
+                quarantined.append({"url": response.url, "sha256": response.sha256,
+                                    "record_ref": item_id(item) or f"item {item.position}",
+                                    "reason": str(exc), "excerpt": item.excerpt[:300]})
+                continue
+            if row[id_column] in seen:
+                continue
+            seen.add(row[id_column])
+            row.update(url=response.url, sha256=response.sha256, fetched_at=response.fetched_at)
+            rows.append(row)
+    if not items_seen:
+        raise UnitFailed(f"the archived {what} holds no items")
+    return rows, quarantined
