@@ -9,7 +9,6 @@ from hub.rail_network import RailNetwork
 from hub.roads import RoadIndex
 from hub.warehouse import replace_rows, table_exists
 from model import city_info, core_tables, partner_alerts
-from model.core_tables import stable_id
 from model.lifecycle import with_history
 from pipelines.resources import PartnerSourcesResource, WarehouseResource
 
@@ -40,16 +39,16 @@ ALERT_SOURCES = ["flood_sensors", "rain_gauges", "mea_outages", "mwa_outages", "
                  "rail_notices"]
 
 
-def _cleared(staged: dict[str, pd.DataFrame], flood_cm: float, rain_mm: float) -> dict[str, datetime]:
-    """Alert id -> reading time, for sensors and gauges now reading below their thresholds."""
+def _cleared(staged: dict[str, pd.DataFrame], flood_cm: float, rain_mm: float) -> dict[tuple[str, str], datetime]:
+    """(source, record id) -> reading time, for sensors and gauges now reading below their thresholds."""
     out = {}
     sensors, gauges = staged["flood_sensors"], staged["rain_gauges"]
     if len(sensors):
         low = sensors[sensors["flood_cm"].notna() & (sensors["flood_cm"] < flood_cm)]
-        out.update({stable_id("flood_sensors", c): t for c, t in zip(low["code"], low["observed_at"])})
+        out.update({("flood_sensors", c): t for c, t in zip(low["code"], low["observed_at"])})
     if len(gauges):
         low = gauges[gauges["rain_1h_mm"].notna() & (gauges["rain_1h_mm"] < rain_mm)]
-        out.update({stable_id("rain_gauges", c): t for c, t in zip(low["gauge_code"], low["observed_at"])})
+        out.update({("rain_gauges", c): t for c, t in zip(low["gauge_code"], low["observed_at"])})
     return out
 
 
@@ -63,6 +62,7 @@ def core_alerts(context: dg.AssetExecutionContext, partners: PartnerSourcesResou
     settings = partners.settings()
     flood_cm = settings.source("flood_sensors").flood_threshold_cm
     rain_mm = float(settings.source("rain_gauges").options.get("heavy_rain_mm_per_hour", 35))
+    now = datetime.now(timezone.utc)
     with warehouse.connect() as con:
         staged = {t: _staged(con, t) for t in ALERT_SOURCES}
         builders = {
@@ -77,7 +77,7 @@ def core_alerts(context: dg.AssetExecutionContext, partners: PartnerSourcesResou
         rows = [row for table, build in builders.items() if len(staged[table]) for row in build(staged[table])]
         current = core_tables.finish(rows, core_tables.ALERT_COLUMNS)
         previous = con.execute("SELECT * FROM core.alerts").df() if table_exists(con, "core.alerts") else None
-        frame = with_history(current, previous, datetime.now(timezone.utc), _cleared(staged, flood_cm, rain_mm))
+        frame = with_history(current, previous, now, _cleared(staged, flood_cm, rain_mm))
         replace_rows(con, "core.alerts", frame, core_tables.ALERT_COLUMNS)
     if not gaz.has_boundaries:
         context.log.warning("no district boundary file: points were geotagged by district name only")

@@ -38,7 +38,7 @@ class SourceSpec:
 
 _PROVENANCE = {"url": "VARCHAR", "sha256": "VARCHAR", "fetched_at": "TIMESTAMPTZ", "unit": "VARCHAR",
                "batch_id": "VARCHAR", "first_seen_at": "TIMESTAMPTZ", "last_seen_at": "TIMESTAMPTZ",
-               "absent_listings": "INTEGER"}
+               "absent_listings": "INTEGER", "checked_batch_id": "VARCHAR"}
 
 def _cursor(source: str, table: str, column: str, full_every_hours: float = 24):
     """The newest `column` already staged: where an incremental crawl may stop paging.

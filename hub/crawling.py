@@ -36,14 +36,13 @@ class CrawlOutcome:
     def metrics(self) -> dict:
         """Requests actually sent, how many the server answered 304, how many we did not need to send."""
         sent = self.responses[~self.skipped]
-        answered = sent[sent["status"].isin([200, 304])]
-        not_modified = int((answered["status"] == 304).sum())
+        not_modified = int((sent["status"] == 304).sum())
         reused = int(self.skipped.sum())
-        useful = len(answered) + reused
+        considered = len(sent) + reused       # failed requests count too: they were sent
         return {
             "requests": len(sent), "answered_304": not_modified, "skipped_unchanged": reused,
             "bytes": int(sent["bytes"].fillna(0).sum()), "units": len(self.crawls), "units_failed": len(self.failed),
-            "share_304_or_skipped": round((not_modified + reused) / useful, 3) if useful else 0.0,
+            "share_304_or_skipped": round((not_modified + reused) / considered, 3) if considered else 0.0,
             "rate_limit_wait_s": round(self.rate_limit_wait_s, 2),
         }
 

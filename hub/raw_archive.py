@@ -169,7 +169,8 @@ class CrawlSession:
                 "response_id": uuid.uuid4().hex, "batch_id": self.batch_id, "source": self.source, "unit": self._unit,
                 "url": url, "final_url": url, "status": None,
                 "headers": json.dumps({"Content-Type": known.content_type} if known.content_type else {}),
-                "sha256": known.sha256, "bytes": 0, "fetched_at": now, "duration_ms": 0, "attempts": 0,
+                # fetched_at is when the server last confirmed this body: no request was sent now.
+                "sha256": known.sha256, "bytes": 0, "fetched_at": known.checked_at, "duration_ms": 0, "attempts": 0,
                 "error_kind": None, "error": None, "skipped": True,
             })
         return ArchivedResponse(url=url, final_url=url, status=304, content_type=known.content_type,

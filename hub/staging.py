@@ -5,8 +5,10 @@ build did not produce are *carried over*:
 
 - a unit whose latest crawl failed, or whose archived pages no longer parse, keeps its items;
 - for sources whose crawl is a complete listing (`listing="snapshot"`), an item goes away only
-  after it is missing from `absent_listings_before_removal` consecutive successful crawls of its
-  unit (counted from raw.crawls, so re-parsing the same crawl never counts twice);
+  after it is missing from `absent_listings_before_removal` consecutive complete listings of its
+  unit. A listing counts once (`checked_batch_id` remembers which crawl was last counted, so a
+  re-parse never counts twice), and only when the unit parsed: a unit whose pages stopped parsing,
+  or a record that is still listed but now quarantined, never moves an item towards removal;
 - for incremental sources (`listing="incremental"`, a cursor fetches only what is new), absence
   means nothing: items stay until the source itself ends or cancels them.
 
@@ -57,7 +59,8 @@ def build_staged(con: duckdb.DuckDBPyConnection, spec, store: BodyStore, gazette
                          "rows": 0, "quarantined": 0, "error": str(exc)})
             continue
         for row in unit_rows:
-            row.update(unit=unit, batch_id=batch_id, last_seen_at=crawl_started, absent_listings=0)
+            row.update(unit=unit, batch_id=batch_id, last_seen_at=crawl_started, absent_listings=0,
+                       checked_batch_id=batch_id)
         for q in unit_quarantine:
             q.update(source=spec.name, unit=unit, batch_id=batch_id, quarantined_at=now)
         rows += unit_rows
@@ -65,7 +68,9 @@ def build_staged(con: duckdb.DuckDBPyConnection, spec, store: BodyStore, gazette
         runs.append({"source": spec.name, "unit": unit, "batch_id": batch_id, "parsed_at": now, "ok": True,
                      "rows": len(unit_rows), "quarantined": len(unit_quarantine), "error": None})
     frame = _dedupe(pd.DataFrame(rows, columns=list(spec.columns)), spec.id_column)
-    frame, carried, removed = _carry_over(con, spec, frame, absent_limit)
+    listed = {r["unit"]: r["batch_id"] for r in runs if r["ok"]}
+    still_listed = {str(q.get("record_ref")) for q in quarantined}
+    frame, carried, removed = _carry_over(con, spec, frame, absent_limit, listed, still_listed)
     frame = _typed_times(_keep_first_seen(con, spec, frame, now), spec.columns)
     return StagedBuild(frame, pd.DataFrame(quarantined), pd.DataFrame(runs), failed, carried, removed)
 
@@ -90,8 +95,10 @@ def _dedupe(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
             .drop_duplicates(id_column, keep="last").reset_index(drop=True))
 
 
-def _carry_over(con: duckdb.DuckDBPyConnection, spec, frame: pd.DataFrame,
-                absent_limit: int) -> tuple[pd.DataFrame, int, int]:
+def _carry_over(con: duckdb.DuckDBPyConnection, spec, frame: pd.DataFrame, absent_limit: int,
+                listed: dict[str, str], still_listed: set[str]) -> tuple[pd.DataFrame, int, int]:
+    """Previous items this build did not produce: keep them, counting one more absent listing only
+    when their unit was parsed from a crawl not counted before and they are not quarantined."""
     table = f"staged.{spec.staged_table}"
     if not table_exists(con, table):
         return frame, 0, 0
@@ -101,23 +108,21 @@ def _carry_over(con: duckdb.DuckDBPyConnection, spec, frame: pd.DataFrame,
         missing = con.execute(f"""
             SELECT p.* FROM {table} p WHERE CAST(p."{spec.id_column}" AS VARCHAR) NOT IN (SELECT id FROM _built_ids)
         """).df()
-        if missing.empty:
-            return frame, 0, 0
-        if getattr(spec, "listing", "snapshot") == "snapshot":
-            # Complete successful listings of the item's unit since the last one that showed it.
-            counts = con.execute(f"""
-                SELECT CAST(p."{spec.id_column}" AS VARCHAR) AS id, count(c.batch_id) AS absent
-                FROM {table} p LEFT JOIN raw.crawls c
-                  ON c.source = ? AND c.unit = p.unit AND c.ok AND c.started_at > p.last_seen_at
-                WHERE CAST(p."{spec.id_column}" AS VARCHAR) NOT IN (SELECT id FROM _built_ids)
-                GROUP BY 1
-            """, [spec.name]).df()
-            absent = dict(zip(counts["id"], counts["absent"]))
-            missing["absent_listings"] = [int(absent.get(str(i), 0)) for i in missing[spec.id_column]]
-        else:
-            missing["absent_listings"] = 0
     finally:
         con.unregister("_built_ids")
+    if missing.empty:
+        return frame, 0, 0
+    if "checked_batch_id" not in missing:            # a table from before this column existed
+        missing["checked_batch_id"] = missing["batch_id"]
+    counts, checked = [], []
+    for item_id, unit, count, last in zip(missing[spec.id_column].astype(str), missing["unit"],
+                                          missing["absent_listings"].fillna(0).astype(int), missing["checked_batch_id"]):
+        batch = listed.get(unit)
+        counts_now = (getattr(spec, "listing", "snapshot") == "snapshot" and batch is not None and batch != last
+                      and not _quarantined(item_id, still_listed))
+        counts.append(count + 1 if counts_now else count)
+        checked.append(batch if counts_now else last)
+    missing["absent_listings"], missing["checked_batch_id"] = counts, checked
     keep = missing[missing["absent_listings"] < absent_limit]
     removed = len(missing) - len(keep)
     keep = keep.reindex(columns=list(spec.columns))
@@ -125,6 +130,12 @@ def _carry_over(con: duckdb.DuckDBPyConnection, spec, frame: pd.DataFrame,
         warnings.simplefilter("ignore", FutureWarning)
         combined = keep if frame.empty else pd.concat([frame, keep], ignore_index=True) if len(keep) else frame
     return combined, len(keep), removed
+
+
+def _quarantined(item_id: str, refs: set[str]) -> bool:
+    """Quarantine refers to a record by the source's own reference: the id itself or its last part
+    ("1001/notice-17" is quarantined as "notice-17")."""
+    return item_id in refs or item_id.rsplit("/", 1)[-1] in refs or item_id.rsplit(":", 1)[-1] in refs
 
 
 def _keep_first_seen(con: duckdb.DuckDBPyConnection, spec, frame: pd.DataFrame, now: datetime) -> pd.DataFrame:

@@ -106,7 +106,8 @@ def flood_alerts(frame: pd.DataFrame, gaz: Gazetteer, threshold_cm: float) -> li
                               + (f" in {place_en}" if place_en else "") + ".",
             "starts_at": start, "ends_at": None, "sent_at": r["observed_at"],
             "lat": r["lat"], "lon": r["lon"],
-            "geometry": json.dumps({"type": "Point", "coordinates": [r["lon"], r["lat"]]}),
+            "geometry": json.dumps({"type": "Point", "coordinates": [r["lon"], r["lat"]]})
+            if pd.notna(r["lat"]) and pd.notna(r["lon"]) else None,
             "district_code": code, "district_codes": codes, "geotag_method": method if code else "none",
             "source_url": r["url"], "confidence": "official_sensor",
             "first_seen_at": r["first_seen_at"], "last_seen_at": r["last_seen_at"],

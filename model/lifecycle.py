@@ -6,6 +6,9 @@ rebuilt is kept as history, and ended when there is an explicit signal:
 - its source no longer lists it (the staged layer dropped it after several complete listings
   without it, or its end time passed): it ends now, unless it already ended earlier.
 A sensor that simply stopped reporting is not a signal: its alert stays as it was.
+
+Sensor and gauge alerts are episodes: a flood that ends and comes back later is a new alert with
+its own id and start; while it lasts, every run keeps the id, start and first-seen time.
 """
 from __future__ import annotations
 
@@ -14,16 +17,16 @@ from datetime import datetime
 
 import pandas as pd
 
-from model.core_tables import content_hash
+from model.core_tables import content_hash, stable_id
 
 # Sources whose alerts mirror a live reading: absence of a reading is no signal, only a low reading is.
 READING_SOURCES = frozenset({"flood_sensors", "rain_gauges"})
 
 
 def with_history(current: pd.DataFrame, previous: pd.DataFrame | None, now: datetime,
-                 cleared: dict[str, datetime]) -> pd.DataFrame:
-    """`cleared`: alert id -> time of the reading that fell back below its threshold."""
-    current = current.copy()
+                 cleared: dict[tuple[str, str], datetime]) -> pd.DataFrame:
+    """`cleared`: (source, record id) -> time of the reading that fell back below its threshold."""
+    current = _episodes(current.copy(), previous)
     cancelled = current["status"] == "cancelled"
     current.loc[cancelled, "msg_type"] = "Cancel"
     if previous is None or previous.empty:
@@ -33,11 +36,13 @@ def with_history(current: pd.DataFrame, previous: pd.DataFrame | None, now: date
         return _rehash(current, cancelled)
     open_ = old["status"].eq("active") & (old["ends_at"].isna() | (old["ends_at"] > pd.Timestamp(now)))
     ends = []
-    for alert_id, source, is_open, ends_at in zip(old["alert_id"], old["source"], open_, old["ends_at"]):
+    for record, source, is_open, status, ends_at in zip(old["source_record_id"], old["source"], open_, old["status"],
+                                                        old["ends_at"]):
         if not is_open:
-            ends.append((ends_at, None))
-        elif alert_id in cleared:
-            ends.append((cleared[alert_id], "ended"))
+            # Over by its own end time (or already ended/cancelled): history as it was, marked ended.
+            ends.append((ends_at, "ended" if status == "active" else None))
+        elif (source, record) in cleared:
+            ends.append((cleared[(source, record)], "ended"))
         elif source in READING_SOURCES:
             ends.append((ends_at, None))            # silent or broken sensor: keep the alert as it was
         else:
@@ -53,6 +58,28 @@ def with_history(current: pd.DataFrame, previous: pd.DataFrame | None, now: date
     with warnings.catch_warnings():      # all-NA columns (no geometry yet) decide no dtype here
         warnings.simplefilter("ignore", FutureWarning)
         return pd.concat([current, old], ignore_index=True)
+
+
+def _episodes(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
+    """Give reading-source alerts their episode id: the open episode's, or a new one from its start."""
+    reading = current["source"].isin(READING_SOURCES)
+    if not reading.any():
+        return current
+    open_episodes = {}
+    if previous is not None and len(previous):
+        still = previous[previous["source"].isin(READING_SOURCES) & previous["status"].eq("active")]
+        open_episodes = {(r["source"], r["source_record_id"]): r for r in still.to_dict("records")}
+    for idx in current.index[reading]:
+        key = (current.at[idx, "source"], current.at[idx, "source_record_id"])
+        episode = open_episodes.get(key)
+        if episode is not None:
+            for column in ("alert_id", "starts_at", "first_seen_at"):
+                current.at[idx, column] = episode[column]
+        else:
+            start = pd.Timestamp(current.at[idx, "starts_at"])
+            current.at[idx, "alert_id"] = stable_id(key[0], f"{key[1]}@{start.isoformat()}")
+            current.at[idx, "first_seen_at"] = start
+    return _rehash(current, reading)
 
 
 def _rehash(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:

@@ -28,6 +28,12 @@ def _point_district(gaz: Gazetteer, lon, lat, text: str = "") -> tuple[list[str]
     return (codes, "named_area") if codes else ([], "none")
 
 
+def _point(lon, lat) -> str | None:
+    """GeoJSON Point, or None without coordinates (never [NaN, NaN])."""
+    return json.dumps({"type": "Point", "coordinates": [float(lon), float(lat)]}) \
+        if _present(lon) and _present(lat) else None
+
+
 def _lineage(r: dict) -> dict:
     return {"source_url": r["url"], "first_seen_at": r["first_seen_at"], "last_seen_at": r["last_seen_at"]}
 
@@ -73,7 +79,7 @@ def rain_alerts(frame: pd.DataFrame, gaz: Gazetteer, threshold_mm: float) -> lis
             description_th=f"สถานีวัดฝน {r['gauge_code']} {r['name_th'] or ''} วัดปริมาณฝนได้ {mm:g} มม. ในหนึ่งชั่วโมง",
             description_en=f"Rain gauge {r['gauge_code']} ({r['name_en'] or ''}) measured {mm:g} mm in one hour.",
             starts_at=r["observed_at"], ends_at=None, sent_at=r["observed_at"], lat=r["lat"], lon=r["lon"],
-            geometry=json.dumps({"type": "Point", "coordinates": [r["lon"], r["lat"]]}),
+            geometry=_point(r["lon"], r["lat"]),
             district_codes=codes, geotag_method=method, confidence="official_sensor", **_lineage(r)))
     return out
 
@@ -98,7 +104,7 @@ def traffic_alerts(frame: pd.DataFrame, gaz: Gazetteer) -> list[dict]:
             description_th=r["description_th"] or r["title_th"],
             description_en=r["description_en"] or "Details in Thai.",
             starts_at=r["starts_at"], ends_at=r["ends_at"], sent_at=r["starts_at"], lat=r["lat"], lon=r["lon"],
-            geometry=json.dumps({"type": "Point", "coordinates": [r["lon"], r["lat"]]}),
+            geometry=_point(r["lon"], r["lat"]),
             district_codes=codes, geotag_method=method, status=r.get("status") or "active",
             confidence="citizen_report" if citizen else "official_agency", **_lineage(r)))
     return out
@@ -109,7 +115,11 @@ RAIL_DISRUPTIONS = ("delay", "suspension", "closure", "planned_works", "resolved
 
 
 def rail_alerts(frame: pd.DataFrame, gaz: Gazetteer, network) -> list[dict]:
-    """BTS/MRT disruptions, named by Bangkok GTFS route and stop ids; districts from the stations."""
+    """BTS/MRT disruptions, named by Bangkok GTFS route and stop ids; districts from the stations.
+
+    The status endpoint is a snapshot of every line: a disruption it no longer lists has ended
+    (the line is back to normal), even while the staged layer still keeps the row.
+    """
     out = []
     stations, routes = network.stations, network.routes
     for r in frame[frame["effect"].isin(RAIL_DISRUPTIONS)].to_dict("records"):
@@ -133,4 +143,7 @@ def rail_alerts(frame: pd.DataFrame, gaz: Gazetteer, network) -> list[dict]:
             if stops else None,
             district_codes=codes, geotag_method="station" if codes else "none",
             route_ids=as_list(r["route_ids"]), stop_ids=stops, status=r.get("status") or "active", **_lineage(r)))
+        if r.get("unit") == "status" and (r.get("absent_listings") or 0) > 0 and out[-1]["status"] == "active":
+            # It ended after the last snapshot that showed it: a stable time, unlike "now".
+            out[-1].update(status="ended", ends_at=r["last_seen_at"], msg_type="Update")
     return out

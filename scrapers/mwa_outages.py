@@ -183,7 +183,9 @@ def parse_outage(record: object) -> dict:
     geometry_text = json.dumps(geometry, separators=(",", ":")) if geometry else None
     centroid = shape(geometry).centroid if geometry else None
     reason = plain_text(record.get("reason"))
-    key = json.dumps([area, starts_at.isoformat(), ends_at.isoformat() if ends_at else None, geometry_text],
+    # The id names the outage, not its current wording: an extended endDate, a redrawn polygon or a
+    # cancellation ("ยกเลิก..." before the area) updates the same outage instead of adding another.
+    key = json.dumps([_CANCELLED.sub("", area).strip(), plain_text(record.get("soi")), starts_at.isoformat()],
                      ensure_ascii=False)
     return {
         "outage_id": "mwa-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16],

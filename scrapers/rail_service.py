@@ -359,14 +359,18 @@ def parse_status_line(record: dict, updated: datetime | None) -> dict | None:
     if not codes:       # no codes given: read the stations from the messages
         stops = find_mentions(f"{route.name_en} {message_en or ''} {message_th or ''}", route.operator).stop_ids
         stops = [s for s in stops if route.route_id in net.stations[s].route_ids]
-    since = parse_partner_timestamp(record.get("since"), source_tz="Asia/Bangkok") or updated
+    given = parse_partner_timestamp(record.get("since"), source_tz="Asia/Bangkok")
+    since = given or updated
     if since is None:
         raise ValueError("neither 'since' nor 'updated' gives a start time")
     name_th = normalize_thai(record.get("line_name_th")) or route.name_th
     name_en = normalize_thai(record.get("line_name_en")) or route.name_en
     effect = JSON_STATUS_EFFECT[status]
     return {
-        "notice_id": f"mrt:{route.line_code}:{since:%Y%m%dT%H%M}", "operator": route.operator,
+        # Without its own `since`, a disruption is named by line and status: the document's `updated`
+        # changes on every poll and would make the same disruption a new one each time.
+        "notice_id": f"mrt:{route.line_code}:{given:%Y%m%dT%H%M}" if given else f"mrt:{route.line_code}:{status}",
+        "operator": route.operator,
         "route_ids": [route.route_id], "stop_ids": stops, "district_codes": _districts(stops), "effect": effect,
         "title_th": f"{name_th}: {_STATUS_TH[status]}", "title_en": f"{name_en}: {status.replace('_', ' ')}",
         "description_th": message_th, "description_en": message_en,

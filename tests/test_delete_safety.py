@@ -55,7 +55,7 @@ class Spec:
     name, staged_table, id_column, listing, cursor = "listing", "listing_items", "item_id", "snapshot", None
     columns = {"item_id": "VARCHAR", "title": "VARCHAR", "url": "VARCHAR", "sha256": "VARCHAR",
                "fetched_at": "TIMESTAMPTZ", "unit": "VARCHAR", "batch_id": "VARCHAR", "first_seen_at": "TIMESTAMPTZ",
-               "last_seen_at": "TIMESTAMPTZ", "absent_listings": "INTEGER"}
+               "last_seen_at": "TIMESTAMPTZ", "absent_listings": "INTEGER", "checked_batch_id": "VARCHAR"}
     parse_unit = staticmethod(_parse)
 
 
@@ -67,13 +67,14 @@ def partner(tmp_path):
                                   rate_per_second=500)
         store = BodyStore(tmp_path / "raw")
         warehouse = tmp_path / "w.duckdb"
-        def pass_(spec=Spec, fault=None, stage=True):
+        def pass_(spec=Spec, fault=None, stage=True, crawl=True):
             client = PoliteClient(TEST_CLIENT, {settings.host}, {settings.host: 500})   # one per pass, as in a run
             sites.set_fault("listing", fault)
             with connect(warehouse) as con:
-                session = CrawlSession("listing", client, store, latest_validators(con, "listing"))
-                _crawl(session, settings)
-                record_crawl(con, *session.frames())
+                if crawl:
+                    session = CrawlSession("listing", client, store, latest_validators(con, "listing"))
+                    _crawl(session, settings)
+                    record_crawl(con, *session.frames())
                 build = build_staged(con, spec, store, None, absent_limit=3)
                 if stage:
                     replace_rows(con, "staged.listing_items", build.frame, spec.columns)
@@ -135,4 +136,27 @@ def test_a_unit_whose_pages_no_longer_parse_keeps_its_items(partner):
     def broken(unit, responses, gazetteer):
         raise UnitFailed("layout changed")
     failing = type("Failing", (Spec,), {"parse_unit": staticmethod(broken)})
-    assert set(pass_(failing)) == {"a", "b", "c"}
+    for _ in range(5):     # the fetch succeeds every time; the pages no longer parse: no listing counts
+        assert pass_(failing) == {"a": 0, "b": 0, "c": 0}
+
+
+def test_parsing_the_same_crawl_again_counts_nothing(partner):
+    site, pass_ = partner
+    pass_()
+    del site.items["b"]
+    assert pass_()["b"] == 1
+    for _ in range(4):
+        assert pass_(crawl=False)["b"] == 1
+
+
+def test_a_record_still_listed_but_quarantined_is_kept(partner):
+    site, pass_ = partner
+    pass_()
+
+    def quarantine_b(unit, responses, gazetteer):
+        rows, _ = _parse(unit, responses, gazetteer)
+        return [r for r in rows if r["item_id"] != "b"], [{"url": "u", "sha256": "s", "record_ref": "b",
+                                                           "reason": "unparseable date", "excerpt": ""}]
+    quarantining = type("Quarantining", (Spec,), {"parse_unit": staticmethod(quarantine_b)})
+    for _ in range(4):
+        assert pass_(quarantining) == {"a": 0, "b": 0, "c": 0}

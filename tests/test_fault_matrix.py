@@ -89,3 +89,6 @@ def test_fault_is_recorded_and_nothing_is_lost(matrix, sites, source, mode):
     kept = set(build.frame[spec.id_column].astype(str))
     missing = baseline[source] - kept
     assert not missing, f"{source}/{mode} lost {len(missing)} items, e.g. {sorted(missing)[:3]}"
+    # What loads is the real text: a recovered charset mistake leaves no mojibake or replacement chars.
+    text = " ".join(build.frame.select_dtypes(include="object").astype(str).to_numpy().ravel())
+    assert "\ufffd" not in text and "à¸" not in text, f"{source}/{mode}: garbled text was staged"

@@ -16,7 +16,7 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 
 
 def _alert(source: str, record: str, **fields) -> dict:
-    return new_alert(source, record, "flood", starts_at=NOW - timedelta(hours=1), **fields)
+    return new_alert(source, record, "flood", **{"starts_at": NOW - timedelta(hours=1), **fields})
 
 
 def _frame(*rows) -> pd.DataFrame:
@@ -27,11 +27,31 @@ def test_a_cleared_sensor_ends_its_alert_at_the_reading_time():
     previous = _frame(_alert("flood_sensors", "FL.1"), _alert("flood_sensors", "FL.2"))
     cleared_at = NOW - timedelta(minutes=5)
     out = with_history(_frame(_alert("flood_sensors", "FL.2")), previous, NOW,
-                       {previous["alert_id"][0]: cleared_at}).set_index("source_record_id")
+                       {("flood_sensors", "FL.1"): cleared_at}).set_index("source_record_id")
     assert out.loc["FL.1", "status"] == "ended" and out.loc["FL.1", "ends_at"] == cleared_at
     assert out.loc["FL.1", "msg_type"] == "Update"
     assert out.loc["FL.1", "content_hash"] != previous.set_index("source_record_id").loc["FL.1", "content_hash"]
     assert out.loc["FL.2", "status"] == "active"
+
+
+def test_a_flood_episode_keeps_its_id_while_it_lasts_and_a_new_one_gets_a_new_id():
+    first = with_history(_frame(_alert("flood_sensors", "FL.1")), None, NOW, {})
+    later = _alert("flood_sensors", "FL.1", starts_at=NOW + timedelta(minutes=10))   # next reading, still flooded
+    second = with_history(_frame(later), first, NOW + timedelta(minutes=10), {})
+    assert list(second["alert_id"]) == list(first["alert_id"])
+    assert second["starts_at"][0] == first["starts_at"][0]
+    ended = with_history(_frame(), second, NOW + timedelta(minutes=20), {("flood_sensors", "FL.1"): NOW})
+    again = _alert("flood_sensors", "FL.1", starts_at=NOW + timedelta(hours=5))     # a new flood, hours later
+    third = with_history(_frame(again), ended, NOW + timedelta(hours=5), {}).set_index("alert_id")
+    assert len(third) == 2 and first["alert_id"][0] in third.index
+    assert third.loc[first["alert_id"][0], "status"] == "ended"
+    assert (third["status"] == "active").sum() == 1
+
+
+def test_an_alert_past_its_end_time_is_marked_ended():
+    over = _alert("traffic_events", "e9", ends_at=NOW - timedelta(hours=1))
+    out = with_history(_frame(), _frame(over), NOW, {})
+    assert list(out["status"]) == ["ended"] and out["ends_at"][0] == NOW - timedelta(hours=1)
 
 
 def test_a_silent_sensor_keeps_its_alert():

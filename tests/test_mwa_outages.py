@@ -68,12 +68,17 @@ def test_polygon_becomes_closed_lon_lat_geojson_with_centroid():
     assert row["branches"] == ["สำนักงานประปาสาขาทุ่งมหาเมฆ"] and row["status"] == "active"
 
 
-def test_content_id_is_stable_across_date_formats_and_ring_closing():
+def test_outage_id_names_the_outage_not_its_current_wording():
+    first = mwa_outages.parse_outage(outage())["outage_id"]
     same = outage(startDate="26/11/2569 09:00", endDate="26/11/2569 17:00",
                   polygons=[{"coordinates": SQUARE + [SQUARE[0]]}])
-    assert mwa_outages.parse_outage(outage())["outage_id"] == mwa_outages.parse_outage(same)["outage_id"]
-    later = outage(endDate="2026-11-26 18:00:00")
-    assert mwa_outages.parse_outage(outage())["outage_id"] != mwa_outages.parse_outage(later)["outage_id"]
+    assert mwa_outages.parse_outage(same)["outage_id"] == first
+    extended = mwa_outages.parse_outage(outage(endDate="2026-11-26 18:00:00"))
+    assert extended["outage_id"] == first                     # an update of the same outage
+    cancelled = mwa_outages.parse_outage(outage(areaName="ยกเลิก " + outage()["areaName"]))
+    assert cancelled["outage_id"] == first and cancelled["status"] == "cancelled"
+    elsewhere = mwa_outages.parse_outage(outage(startDate="2026-11-27 09:00:00", endDate="2026-11-27 17:00:00"))
+    assert elsewhere["outage_id"] != first
 
 
 @pytest.mark.parametrize("bad,message", [
