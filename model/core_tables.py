@@ -34,11 +34,12 @@ EVENT_COLUMNS = {
     "description_th": "VARCHAR", "starts_at": "TIMESTAMPTZ", "ends_at": "TIMESTAMPTZ", "all_day": "BOOLEAN",
     "district_code": "VARCHAR", "organiser_th": "VARCHAR", "organiser_en": "VARCHAR", "contact_phone": "VARCHAR",
     "source_url": "VARCHAR", "geotag_method": "VARCHAR", "lat": "DOUBLE", "lon": "DOUBLE",
+    "attachments": "VARCHAR",                # JSON list of {title, url, type}: the notice's PDFs, forms, images
     "first_seen_at": "TIMESTAMPTZ", "last_seen_at": "TIMESTAMPTZ", "content_hash": "VARCHAR",
 }
 # Fields whose change makes a new version of a record (not fetch times).
 _HASHED = ("category", "severity", "headline_th", "headline_en", "description_th", "description_en", "starts_at",
-           "ends_at", "district_codes", "title_th", "lat", "lon", "status", "route_ids", "stop_ids")
+           "ends_at", "district_codes", "title_th", "lat", "lon", "status", "route_ids", "stop_ids", "attachments")
 
 
 def new_alert(source: str, record_id: str, category: str, **fields) -> dict:
@@ -173,7 +174,7 @@ def district_events(notices: pd.DataFrame, gaz: Gazetteer) -> list[dict]:
             "starts_at": r["starts_at"], "ends_at": r["ends_at"], "all_day": bool(r["all_day"]),
             "district_code": district.code, "organiser_th": f"สำนักงานเขต{district.name_th}",
             "organiser_en": f"{district.name_en} District Office", "contact_phone": district.office_phone,
-            "source_url": r["url"], "geotag_method": "source_unit",
+            "source_url": r["url"], "geotag_method": "source_unit", "attachments": r.get("attachments") or "[]",
             "first_seen_at": r["first_seen_at"], "last_seen_at": r["last_seen_at"],
         })
     return out

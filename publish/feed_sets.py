@@ -6,6 +6,7 @@ subscribe to any district without a 404.
 """
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 
 import pandas as pd
@@ -57,9 +58,18 @@ def event_items(events: pd.DataFrame, now: datetime) -> list[tuple[FeedItem, lis
             categories=(r["category"],),
             extra={"category": r["category"], "district_code": r["district_code"], "starts_at": _iso(r["starts_at"]),
                    "ends_at": _iso(r["ends_at"]), "all_day": bool(r["all_day"]), "title_en": r["title_en"],
-                   "headline_en": r["headline_en"], "organiser": r["organiser_th"], "phone": r["contact_phone"]})
+                   "headline_en": r["headline_en"], "organiser": r["organiser_th"], "phone": r["contact_phone"],
+                   "attachments": _attachments(r.get("attachments"))})
         out.append((item, [r["district_code"]]))
     return out
+
+
+def _attachments(value) -> list[dict]:
+    """The notice's attachments as links; only http(s) URLs (the scraper already dropped the rest)."""
+    if not isinstance(value, str) or not value:
+        return []
+    return [{"title": a.get("title") or "", "url": a["url"], "type": a.get("type") or ""}
+            for a in json.loads(value) if str(a.get("url", "")).startswith(("http://", "https://"))]
 
 
 def _iso(value) -> str | None:

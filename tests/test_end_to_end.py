@@ -222,3 +222,13 @@ def test_incremental_sources_fetch_only_their_first_page_on_the_second_run(two_r
     # ... and their staged tables keep everything the first run found (incremental: no absence removal).
     assert pipeline.query("SELECT count(*) FROM staged.traffy_complaints")[0][0] == len(
         _site(pipeline, "traffy").expected_tickets())
+
+
+def test_notice_attachments_are_published_as_safe_links(two_runs):
+    pipeline = two_runs[0]
+    events = _feed(pipeline, "v1/events/all.json")["items"]
+    attachments = [a for e in events for a in e["_bkk"].get("attachments", [])]
+    assert any(a["type"] == "pdf" for a in attachments)
+    assert all(a["url"].startswith(("http://", "https://")) and a["title"] for a in attachments)
+    staged = pipeline.query("SELECT count(*) FROM staged.district_notices WHERE attachments <> '[]'")[0][0]
+    assert staged > 50
