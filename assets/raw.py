@@ -1,13 +1,16 @@
 """Raw layer: one asset per partner source that crawls it politely and archives every response."""
 
+from datetime import timedelta
+
 import dagster as dg
 
 from assets.sources import SOURCES, SourceSpec
+from hub.config import load_settings
 from hub.crawling import crawl_source
 from pipelines.resources import PartnerSourcesResource, WarehouseResource
 
 
-def raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
+def raw_asset(spec: SourceSpec, freshness_minutes: int) -> dg.AssetsDefinition:
     key = dg.AssetKey(["raw", spec.name])
 
     @dg.asset(
@@ -15,6 +18,9 @@ def raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         description=f"Every response fetched from {spec.name} this pass, archived as received "
                     "(content-addressed) with provenance rows in raw.responses / raw.crawls. "
                     "A failed fetch is recorded here and never removes data downstream.",
+        # The source's freshness target (config/sources.yaml): the pass must have run this recently.
+        # Whether the data itself is fresh, despite failing fetches, is core.source_health's `fresh`.
+        freshness_policy=dg.FreshnessPolicy.time_window(fail_window=timedelta(minutes=freshness_minutes)),
         check_specs=[dg.AssetCheckSpec("all_units_fetched", asset=key,
                                        description="Every unit (district portal, feed) fetched completely.")],
     )
@@ -44,4 +50,5 @@ def raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
     return _raw
 
 
-RAW_ASSETS = [raw_asset(spec) for spec in SOURCES.values()]
+_SETTINGS = load_settings()      # read when definitions load, like the schedules' cadences
+RAW_ASSETS = [raw_asset(spec, _SETTINGS.source(spec.name).freshness_minutes) for spec in SOURCES.values()]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import dagster as dg
 
 from assets.core import CORE_ASSETS
+from assets.health import HEALTH_ASSETS
 from assets.publish import PUBLISH_ASSETS
 from assets.raw import RAW_ASSETS
 from assets.reference import REFERENCE_ASSETS
@@ -11,7 +12,7 @@ from assets.staged import STAGED_ASSETS
 from pipelines.jobs import SOURCE_JOBS, everything_job, source_schedules
 from pipelines.resources import default_resources
 
-ALL_ASSETS = [*RAW_ASSETS, *STAGED_ASSETS, *REFERENCE_ASSETS, *CORE_ASSETS, *PUBLISH_ASSETS]
+ALL_ASSETS = [*RAW_ASSETS, *STAGED_ASSETS, *REFERENCE_ASSETS, *CORE_ASSETS, *HEALTH_ASSETS, *PUBLISH_ASSETS]
 
 defs = dg.Definitions(
     assets=ALL_ASSETS,

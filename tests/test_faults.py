@@ -76,6 +76,13 @@ def test_faulty_sources_keep_their_items_and_the_others_publish(baseline, tmp_pa
         assert error and len(error) > 10, (source, mode, error)   # a clear, recorded reason
     for other in set(SOURCES) - set(faults):
         assert newest[other][0], f"{other} should still fetch fine: {newest[other]}"
+    health = {r[0]: r[1:] for r in pipeline.query(
+        "SELECT source, status, consecutive_failures, fresh FROM core.source_health")}
+    for source, mode in faults.items():
+        if newest[source][0]:
+            continue
+        assert health[source] == ("failing", 1, True), (source, health[source])   # fresh: the baseline is recent
+    assert all(health[other][0] == "ok" for other in set(SOURCES) - set(faults)), health
     published = {e.step_key for e in result.get_step_success_events()}
     assert PUBLIC_STEPS <= published, PUBLIC_STEPS - published
     # Nothing stored or published is lost.
