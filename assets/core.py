@@ -7,10 +7,17 @@ import pandas as pd
 
 from hub.rail_network import RailNetwork
 from hub.roads import RoadIndex
+from hub.staging import typed_times
 from hub.warehouse import replace_rows, table_exists
 from model import city_info, core_tables, partner_alerts
 from model.lifecycle import with_history
 from pipelines.resources import PartnerSourcesResource, WarehouseResource
+from quality import suites_core
+from quality.gx_validation import validate_frame
+
+
+def _codes(gaz) -> list[str]:
+    return [d.code for d in gaz.districts]
 
 
 def _staged(con, table: str) -> pd.DataFrame:
@@ -32,7 +39,26 @@ def _summary(frame: pd.DataFrame, by: str) -> dict:
 def _core(key: str, deps: list[str], columns: dict[str, str], description: str, **kwargs):
     return dg.asset(key=["core", key], group_name="core", pool="duckdb", kinds={"python", "duckdb"},
                     owners=["team:data-platform"], deps=[["staged", d] for d in deps],
-                    metadata={"dagster/column_schema": _schema(columns)}, description=description, **kwargs)
+                    metadata={"dagster/column_schema": _schema(columns)}, description=description,
+                    check_specs=[dg.AssetCheckSpec("gx_suite", asset=dg.AssetKey(["core", key]), blocking=True,
+                                                   description=f"Great Expectations suite for core.{key}")],
+                    **kwargs)
+
+
+def _commit(con, key: str, frame: pd.DataFrame, columns: dict[str, str], expectations: list, metadata: dict,
+            log=None):
+    """Candidate, check, publish: the table is replaced only when the suite passes."""
+    frame = typed_times(frame, columns)
+    outcome = validate_frame(f"core_{key}", frame, expectations)
+    if outcome.success:
+        replace_rows(con, f"core.{key}", frame, columns)
+    elif log is not None:
+        log.error(f"core.{key} kept its last good rows: {outcome.summary()}")
+    asset_key = dg.AssetKey(["core", key])
+    return [dg.MaterializeResult(asset_key=asset_key, metadata={**metadata, "candidate_accepted": outcome.success}),
+            dg.AssetCheckResult(asset_key=asset_key, check_name="gx_suite", passed=outcome.success,
+                                metadata={"summary": outcome.summary(),
+                                          "failures": dg.MetadataValue.json(outcome.failures)})]
 
 
 ALERT_SOURCES = ["flood_sensors", "rain_gauges", "mea_outages", "mwa_outages", "district_notices", "traffic_events",
@@ -78,54 +104,59 @@ def core_alerts(context: dg.AssetExecutionContext, partners: PartnerSourcesResou
         current = core_tables.finish(rows, core_tables.ALERT_COLUMNS)
         previous = con.execute("SELECT * FROM core.alerts").df() if table_exists(con, "core.alerts") else None
         frame = with_history(current, previous, now, _cleared(staged, flood_cm, rain_mm))
-        replace_rows(con, "core.alerts", frame, core_tables.ALERT_COLUMNS)
+        metadata = {
+            **_summary(frame, "category"),
+            "by_status": dg.MetadataValue.json(frame["status"].value_counts().to_dict() if len(frame) else {}),
+            "by_source": dg.MetadataValue.json(frame["source"].value_counts().to_dict() if len(frame) else {}),
+            "boundaries": gaz.boundaries_source or "none: geotagging fell back to names",
+            "untagged": int(frame["district_code"].isna().sum()) if len(frame) else 0,
+        }
+        results = _commit(con, "alerts", frame, core_tables.ALERT_COLUMNS, suites_core.alerts(_codes(gaz)), metadata,
+                          context.log)
     if not gaz.has_boundaries:
         context.log.warning("no district boundary file: points were geotagged by district name only")
-    return dg.MaterializeResult(metadata={
-        **_summary(frame, "category"),
-        "by_status": dg.MetadataValue.json(frame["status"].value_counts().to_dict() if len(frame) else {}),
-        "by_source": dg.MetadataValue.json(frame["source"].value_counts().to_dict() if len(frame) else {}),
-        "boundaries": gaz.boundaries_source or "none: geotagging fell back to names",
-        "untagged": int(frame["district_code"].isna().sum()) if len(frame) else 0,
-    })
+    yield from results
 
 
 @_core("events", ["district_notices", "tourism_places"], core_tables.EVENT_COLUMNS,
        "Dated city services and happenings: pet vaccination and sterilisation days, mosquito fogging, "
        "bulky-waste pickup, mobile ID-card units, job training, health services, district events (district "
        "offices), and festivals (tourism API).")
-def core_events(partners: PartnerSourcesResource, warehouse: WarehouseResource):
+def core_events(context: dg.AssetExecutionContext, partners: PartnerSourcesResource, warehouse: WarehouseResource):
     gaz = partners.gazetteer()
     with warehouse.connect() as con:
         notices, tourism = _staged(con, "district_notices"), _staged(con, "tourism_places")
         rows = core_tables.district_events(notices, gaz) if len(notices) else []
         rows += city_info.festival_events(tourism, gaz) if len(tourism) else []
         frame = core_tables.finish(rows, core_tables.EVENT_COLUMNS)
-        replace_rows(con, "core.events", frame, core_tables.EVENT_COLUMNS)
-    return dg.MaterializeResult(metadata=_summary(frame, "category"))
+        results = _commit(con, "events", frame, core_tables.EVENT_COLUMNS, suites_core.events(_codes(gaz)),
+                          _summary(frame, "category"), context.log)
+    yield from results
 
 
-def _simple_core(key: str, staged_table: str, columns: dict[str, str], build, by: str, description: str):
+def _simple_core(key: str, staged_table: str, columns: dict[str, str], build, by: str, expectations,
+                 description: str):
     @_core(key, [staged_table], columns, description)
-    def _asset(partners: PartnerSourcesResource, warehouse: WarehouseResource):
+    def _asset(context: dg.AssetExecutionContext, partners: PartnerSourcesResource, warehouse: WarehouseResource):
         gaz = partners.gazetteer()
         with warehouse.connect() as con:
             source = _staged(con, staged_table)
             frame = build(source, gaz) if len(source) else core_tables.finish([], columns)
-            replace_rows(con, f"core.{key}", frame, columns)
-        return dg.MaterializeResult(metadata=_summary(frame, by))
+            results = _commit(con, key, frame, columns, expectations(_codes(gaz)), _summary(frame, by), context.log)
+        yield from results
     return _asset
 
 
 core_news = _simple_core("news", "bma_press_releases", city_info.NEWS_COLUMNS, lambda f, gaz: city_info.news(f),
-                         "kind", "BMA press releases and hot-issue clarifications (Thai, language-tagged).")
+                         "kind", lambda codes: suites_core.news(), "BMA press releases and hot-issue clarifications (Thai, language-tagged).")
 core_factchecks = _simple_core("factchecks", "factchecks", city_info.FACTCHECK_COLUMNS,
-                               lambda f, gaz: city_info.factchecks(f), "verdict",
+                               lambda f, gaz: city_info.factchecks(f), "verdict", lambda codes: suites_core.factchecks(),
                                "Fact-checks of hot issues: claim, verdict (Thai and English label), explanation, link.")
 core_places = _simple_core("places", "tourism_places", city_info.PLACE_COLUMNS, city_info.places, "category",
+                           suites_core.places,
                            "Tourist attractions, restaurants and local-product shops, bilingual, geotagged to districts.")
 core_complaints = _simple_core("complaints", "traffy_complaints", city_info.COMPLAINT_COLUMNS, city_info.complaints,
-                               "state", "Traffy Fondue complaints in Bangkok: type, district, state and times, "
+                               "state", suites_core.complaints, "Traffy Fondue complaints in Bangkok: type, district, state and times, "
                                "location coarsened to ~110 m. No free text, address or photo until PII scrubbing.")
 
 CORE_ASSETS = [core_alerts, core_events, core_news, core_factchecks, core_places, core_complaints]

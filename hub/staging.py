@@ -71,11 +71,11 @@ def build_staged(con: duckdb.DuckDBPyConnection, spec, store: BodyStore, gazette
     listed = {r["unit"]: r["batch_id"] for r in runs if r["ok"]}
     still_listed = {str(q.get("record_ref")) for q in quarantined}
     frame, carried, removed = _carry_over(con, spec, frame, absent_limit, listed, still_listed)
-    frame = _typed_times(_keep_first_seen(con, spec, frame, now), spec.columns)
+    frame = typed_times(_keep_first_seen(con, spec, frame, now), spec.columns)
     return StagedBuild(frame, pd.DataFrame(quarantined), pd.DataFrame(runs), failed, carried, removed)
 
 
-def _typed_times(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+def typed_times(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     """New rows hold Python datetimes, carried rows pandas timestamps: make each TIMESTAMPTZ column one dtype."""
     for name, type_ in columns.items():
         if type_ == "TIMESTAMPTZ" and name in frame:
@@ -126,7 +126,7 @@ def _carry_over(con: duckdb.DuckDBPyConnection, spec, frame: pd.DataFrame, absen
     keep = missing[missing["absent_listings"] < absent_limit]
     removed = len(missing) - len(keep)
     keep = keep.reindex(columns=list(spec.columns))
-    with warnings.catch_warnings():   # all-NA columns in one part are fine: _typed_times fixes the dtypes after
+    with warnings.catch_warnings():   # all-NA columns in one part are fine: typed_times fixes the dtypes after
         warnings.simplefilter("ignore", FutureWarning)
         combined = keep if frame.empty else pd.concat([frame, keep], ignore_index=True) if len(keep) else frame
     return combined, len(keep), removed

@@ -49,8 +49,8 @@ def test_runs_succeed_and_every_check_passes(two_runs):
     pipeline, first, second, *_ = two_runs
     assert first.success and second.success
     evaluations = [e.event_specific_data for e in first.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
-    # a fetch check and a GX check per partner source, and a GX check per reference table
-    assert len(evaluations) == 2 * len(SOURCES) + 2
+    # a fetch check and a GX check per partner source, a GX check per reference table and per core table
+    assert len(evaluations) == 2 * len(SOURCES) + 2 + 6
     assert [f"{e.asset_key.to_user_string()}:{e.check_name}" for e in evaluations if not e.passed] == []
 
 
