@@ -10,6 +10,7 @@ from hub.roads import RoadIndex
 from hub.staging import typed_times
 from hub.warehouse import replace_rows, table_exists
 from model import city_info, core_tables, partner_alerts
+from model.column_docs import table_schema
 from model.lifecycle import with_history
 from pipelines.resources import PartnerSourcesResource, WarehouseResource
 from quality import suites_core
@@ -24,10 +25,6 @@ def _staged(con, table: str) -> pd.DataFrame:
     return con.execute(f"SELECT * FROM staged.{table}").df() if table_exists(con, f"staged.{table}") else pd.DataFrame()
 
 
-def _schema(columns: dict[str, str]) -> dg.TableSchema:
-    return dg.TableSchema(columns=[dg.TableColumn(name, type_) for name, type_ in columns.items()])
-
-
 def _summary(frame: pd.DataFrame, by: str) -> dict:
     meta = {"dagster/row_count": len(frame),
             f"by_{by}": dg.MetadataValue.json(frame[by].value_counts().to_dict() if len(frame) else {})}
@@ -39,7 +36,7 @@ def _summary(frame: pd.DataFrame, by: str) -> dict:
 def _core(key: str, deps: list[str], columns: dict[str, str], description: str, **kwargs):
     return dg.asset(key=["core", key], group_name="core", pool="duckdb", kinds={"python", "duckdb"},
                     owners=["team:data-platform"], deps=[["staged", d] for d in deps],
-                    metadata={"dagster/column_schema": _schema(columns)}, description=description,
+                    metadata={"dagster/column_schema": table_schema(key, columns)}, description=description,
                     check_specs=[dg.AssetCheckSpec("gx_suite", asset=dg.AssetKey(["core", key]), blocking=True,
                                                    description=f"Great Expectations suite for core.{key}")],
                     **kwargs)

@@ -6,14 +6,14 @@ import dagster as dg
 
 from assets.sources import SOURCES
 from hub.warehouse import replace_rows
+from model.column_docs import table_schema
 from model.source_health import HEALTH_COLUMNS, source_health
 from pipelines.resources import PartnerSourcesResource, WarehouseResource
 
 
 @dg.asset(key=["core", "source_health"], group_name="core", pool="duckdb", kinds={"duckdb"},
           owners=["team:data-platform"], deps=[["raw", name] for name in SOURCES],
-          metadata={"dagster/column_schema": dg.TableSchema(
-              columns=[dg.TableColumn(n, t) for n, t in HEALTH_COLUMNS.items()])},
+          metadata={"dagster/column_schema": table_schema("source_health", HEALTH_COLUMNS)},
           description="Per partner source: last attempt, last success, status (ok, degraded, failing, stale, never), "
                       "consecutive failed passes, the last error, and freshness against its target.")
 def core_source_health(context: dg.AssetExecutionContext, partners: PartnerSourcesResource,

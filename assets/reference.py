@@ -7,6 +7,7 @@ recorded, and the frame checked by its GX suite before it replaces the core tabl
 import dagster as dg
 
 from hub.warehouse import replace_rows
+from model.column_docs import table_schema
 from pipelines.resources import PartnerSourcesResource, WarehouseResource
 from quality import suites_reference
 from quality.gx_validation import validate_frame
@@ -18,8 +19,7 @@ def _reference_asset(key: str, columns: dict[str, str], load_frame, expectations
 
     @dg.asset(key=asset_key, group_name="reference", pool="duckdb", kinds={"yaml", "duckdb"},
               owners=["team:data-platform"], description=description,
-              metadata={"dagster/column_schema": dg.TableSchema(
-                  columns=[dg.TableColumn(n, t) for n, t in columns.items()])},
+              metadata={"dagster/column_schema": table_schema(key, columns)},
               check_specs=[dg.AssetCheckSpec("gx_suite", asset=asset_key, blocking=True,
                                              description=f"Great Expectations suite for core.{key}")])
     def _asset(context: dg.AssetExecutionContext, partners: PartnerSourcesResource, warehouse: WarehouseResource):

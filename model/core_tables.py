@@ -26,6 +26,8 @@ ALERT_COLUMNS = {
     "source_url": "VARCHAR", "confidence": "VARCHAR",
     "status": "VARCHAR",                     # active | ended | cancelled (by the source)
     "route_ids": "VARCHAR[]", "stop_ids": "VARCHAR[]",   # Bangkok GTFS ids, rail disruptions only
+    "version": "INTEGER",                    # 1, then +1 whenever the alert's content changes
+    "references": "VARCHAR[]",               # CAP-style lineage: "<alert_id>:v<n>" of earlier versions
     "first_seen_at": "TIMESTAMPTZ", "last_seen_at": "TIMESTAMPTZ", "content_hash": "VARCHAR",
 }
 EVENT_COLUMNS = {
@@ -47,7 +49,8 @@ def new_alert(source: str, record_id: str, category: str, **fields) -> dict:
     row = {name: None for name in ALERT_COLUMNS}
     row.update(alert_id=stable_id(source, record_id), source=source, source_record_id=record_id, category=category,
                severity="Moderate", urgency="Expected", certainty="Likely", msg_type="Alert", status="active",
-               district_codes=[], route_ids=[], stop_ids=[], geotag_method="none", confidence="official_agency")
+               district_codes=[], route_ids=[], stop_ids=[], geotag_method="none", confidence="official_agency",
+               version=1, references=[])
     row.update(fields)
     if row["district_code"] is None and row["district_codes"]:
         row["district_code"] = row["district_codes"][0]
@@ -184,6 +187,7 @@ def finish(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
     for row in rows:
         for key in columns:
             if key not in row:
-                row[key] = [] if columns[key].endswith("[]") else "active" if key == "status" else None
+                row[key] = ([] if columns[key].endswith("[]") else "active" if key == "status"
+                            else 1 if key == "version" else None)
         row["content_hash"] = content_hash(row)
     return pd.DataFrame(rows, columns=list(columns))

@@ -17,7 +17,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from model.core_tables import content_hash, stable_id
+from model.core_tables import as_list, content_hash, stable_id
 
 # Sources whose alerts mirror a live reading: absence of a reading is no signal, only a low reading is.
 READING_SOURCES = frozenset({"flood_sensors", "rain_gauges"})
@@ -26,7 +26,7 @@ READING_SOURCES = frozenset({"flood_sensors", "rain_gauges"})
 def with_history(current: pd.DataFrame, previous: pd.DataFrame | None, now: datetime,
                  cleared: dict[tuple[str, str], datetime]) -> pd.DataFrame:
     """`cleared`: (source, record id) -> time of the reading that fell back below its threshold."""
-    current = _episodes(current.copy(), previous)
+    current = _versions(_episodes(current.copy(), previous), previous)
     cancelled = current["status"] == "cancelled"
     current.loc[cancelled, "msg_type"] = "Cancel"
     if previous is None or previous.empty:
@@ -51,6 +51,12 @@ def with_history(current: pd.DataFrame, previous: pd.DataFrame | None, now: date
     old["ends_at"] = [e for e, _ in ends]
     old.loc[changed, "status"] = "ended"
     old.loc[changed, "msg_type"] = "Update"
+    if "version" in old:
+        old.loc[changed, "references"] = pd.Series(
+            [as_list(r) + [f"{a}:v{int(v) if pd.notna(v) else 1}"] for a, v, r in
+             zip(old.loc[changed, "alert_id"], old.loc[changed, "version"], old.loc[changed, "references"])],
+            index=old.index[changed], dtype=object)
+        old.loc[changed, "version"] = old.loc[changed, "version"].fillna(1) + 1
     old = _rehash(old, changed)
     current = _rehash(current, cancelled)
     if current.empty:
@@ -58,6 +64,32 @@ def with_history(current: pd.DataFrame, previous: pd.DataFrame | None, now: date
     with warnings.catch_warnings():      # all-NA columns (no geometry yet) decide no dtype here
         warnings.simplefilter("ignore", FutureWarning)
         return pd.concat([current, old], ignore_index=True)
+
+
+def _versions(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
+    """An alert whose content changed is a new version (msg_type Update) that references the earlier
+    ones; an unchanged alert keeps its version, references, message type and sent time, byte for byte."""
+    if previous is None or previous.empty or current.empty:
+        return current
+    before = previous.drop_duplicates("alert_id", keep="last").set_index("alert_id")
+    versions, references, msg_types, sent = [], [], [], []
+    for alert_id, digest, msg_type, sent_at in zip(current["alert_id"], current["content_hash"], current["msg_type"],
+                                                   current["sent_at"]):
+        if alert_id not in before.index:
+            versions.append(1), references.append([]), msg_types.append(msg_type), sent.append(sent_at)
+            continue
+        old = before.loc[alert_id]
+        old_version = int(old["version"]) if "version" in old and pd.notna(old["version"]) else 1
+        old_refs = list(old["references"]) if "references" in old and old["references"] is not None else []
+        if old["content_hash"] == digest:
+            versions.append(old_version), references.append(old_refs)
+            msg_types.append(old["msg_type"]), sent.append(old["sent_at"])
+        else:
+            versions.append(old_version + 1), references.append(old_refs + [f"{alert_id}:v{old_version}"])
+            msg_types.append("Update"), sent.append(sent_at)
+    current["version"], current["references"], current["msg_type"], current["sent_at"] = (
+        versions, references, msg_types, sent)
+    return current
 
 
 def _episodes(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:

@@ -93,3 +93,17 @@ def test_flood_alert_leaves_the_feed_when_the_water_goes_down_but_stays_in_histo
     feed = json.loads((pipeline.public / "v1" / "alerts" / "all.json").read_text())
     assert flooding.code not in " ".join(i["content_text"] for i in feed["items"])
     assert len(feed["items"]) == len(site.expected_flooding(10)) - 1
+
+
+def test_a_changed_alert_is_a_new_version_referencing_the_old_one_and_an_unchanged_one_is_untouched():
+    first = with_history(_frame(_alert("mwa_outages", "o1", sent_at=NOW), _alert("mwa_outages", "o2", sent_at=NOW)),
+                         None, NOW, {})
+    assert list(first["version"]) == [1, 1]
+    changed = _alert("mwa_outages", "o1", ends_at=NOW + timedelta(hours=8), sent_at=NOW + timedelta(hours=1))
+    same = _alert("mwa_outages", "o2", sent_at=NOW + timedelta(hours=1))
+    second = with_history(_frame(changed, same), first, NOW + timedelta(hours=1), {}).set_index("source_record_id")
+    o1 = second.loc["o1"]
+    assert o1["version"] == 2 and o1["msg_type"] == "Update" and list(o1["references"]) == [f"{o1['alert_id']}:v1"]
+    o2 = second.loc["o2"]
+    assert o2["version"] == 1 and o2["msg_type"] == "Alert" and list(o2["references"]) == []
+    assert o2["sent_at"] == NOW                                   # unchanged alert: unchanged bytes
