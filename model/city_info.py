@@ -1,8 +1,9 @@
 """Core tables for city information: news, fact-checks, places, festivals, complaints, contacts, guides.
 
-First version of these parts of the unified model (DESIGN.md). Complaints carry no free text,
-address or photo yet: nothing personal may be published before the scrubber exists (issue 4),
-so only the ticket's type, district, state, times and a coarsened location are kept.
+First version of these parts of the unified model (DESIGN.md). Complaint text is published only
+after model.privacy has scrubbed it (ID numbers, phones, e-mail, LINE ids, plates, names after
+honorifics); addresses and photos are not republished, and locations are coarsened: about 1 km
+for sensitive types (people, noise, animals), about 110 m for the rest.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pandas as pd
 
 from hub.gazetteer import Gazetteer
 from model.core_tables import as_list, finish, stable_id
+from model.privacy import coarsen_for_types, scrub_series
 from model.wording import headline
 
 NEWS_COLUMNS = {
@@ -34,14 +36,13 @@ PLACE_COLUMNS = {
 }
 COMPLAINT_COLUMNS = {
     "complaint_id": "VARCHAR", "source": "VARCHAR", "ticket_id": "VARCHAR", "problem_types": "VARCHAR[]",
+    "description_th": "VARCHAR",            # scrubbed of personal data (model.privacy)
     "district_code": "VARCHAR", "geotag_method": "VARCHAR", "state": "VARCHAR", "reported_at": "TIMESTAMPTZ",
     "last_activity_at": "TIMESTAMPTZ", "lat": "DOUBLE", "lon": "DOUBLE", "via_call_centre": "BOOLEAN",
     "first_seen_at": "TIMESTAMPTZ", "last_seen_at": "TIMESTAMPTZ", "content_hash": "VARCHAR",
 }
 VERDICTS = {"false": ("ข่าวปลอม", "False"), "true": ("ข่าวจริง", "True"), "misleading": ("ข่าวบิดเบือน", "Misleading"),
             "unverified": ("ยังไม่ยืนยัน", "Unverified")}
-# Complaint locations are published to about 110 m: enough to see the street, not the house.
-COMPLAINT_COORD_DECIMALS = 3
 
 
 def _seen(r: dict) -> dict:
@@ -117,15 +118,17 @@ def festival_events(frame: pd.DataFrame, gaz: Gazetteer) -> list[dict]:
 
 
 def complaints(frame: pd.DataFrame, gaz: Gazetteer) -> pd.DataFrame:
-    """Bangkok tickets only; no text, address or photo (see the module docstring)."""
+    """Bangkok tickets only: scrubbed text, coarsened location, no address or photo."""
+    bangkok = frame[frame["in_bangkok"].fillna(False).astype(bool)]
+    scrubbed = scrub_series(bangkok["description_th"].fillna("")).tolist()   # vectorised over the column
     rows = []
-    for r in frame[frame["in_bangkok"].fillna(False).astype(bool)].to_dict("records"):
-        code, method = _district_of(gaz, r["lon"], r["lat"], r["district_th"])
+    for r, text in zip(bangkok.to_dict("records"), scrubbed):
+        code, method = _district_of(gaz, r["lon"], r["lat"], r["district_th"])   # from the exact point
+        types = as_list(r["problem_types"])
+        lat, lon = coarsen_for_types(r["lat"], r["lon"], types) if pd.notna(r["lat"]) else (None, None)
         rows.append({"complaint_id": stable_id("traffy", r["ticket_id"]), "source": "traffy",
-                     "ticket_id": r["ticket_id"], "problem_types": as_list(r["problem_types"]),
+                     "ticket_id": r["ticket_id"], "problem_types": types, "description_th": text or None,
                      "district_code": code, "geotag_method": method, "state": r["state"],
                      "reported_at": r["reported_at"], "last_activity_at": r["last_activity_at"],
-                     "lat": round(float(r["lat"]), COMPLAINT_COORD_DECIMALS) if pd.notna(r["lat"]) else None,
-                     "lon": round(float(r["lon"]), COMPLAINT_COORD_DECIMALS) if pd.notna(r["lon"]) else None,
-                     "via_call_centre": bool(r["is_call_centre"]), **_seen(r)})
+                     "lat": lat, "lon": lon, "via_call_centre": bool(r["is_call_centre"]), **_seen(r)})
     return finish(rows, COMPLAINT_COLUMNS)

@@ -405,6 +405,10 @@ COMPLAINT_DOCS: dict[str, tuple[str, str]] = {
     "ticket_id": (
         "เลขที่เรื่องร้องเรียนใน Traffy Fondue",
         "The ticket's id on Traffy Fondue."),
+    "description_th": (
+        "ข้อความร้องเรียนภาษาไทยที่ลบข้อมูลส่วนบุคคลแล้ว (เลขบัตรประชาชน เบอร์โทร อีเมล ไลน์ ทะเบียนรถ และชื่อบุคคล)",
+        "The complaint text in Thai, scrubbed of personal data (ID numbers, phones, e-mail, LINE ids, "
+        "plates and person names)."),
     "problem_types": (
         "ประเภทปัญหาที่ผู้แจ้งเลือก เป็นป้ายภาษาไทย เช่น ถนน น้ำท่วม ทางเท้า และเป็นรายการว่างเมื่อไม่ได้เลือก",
         "Problem types the reporter chose, as Thai labels (such as ถนน 'road' or น้ำท่วม 'flooding'); empty "

@@ -110,12 +110,13 @@ def reference_files(contacts: pd.DataFrame, guides: pd.DataFrame) -> dict[str, b
     }
 
 
-COMPLAINT_FIELDS = ["complaint_id", "ticket_id", "problem_types", "district_code", "state", "reported_at",
+COMPLAINT_FIELDS = ["complaint_id", "ticket_id", "problem_types", "description_th", "district_code", "state",
+                    "reported_at",
                     "last_activity_at", "lat", "lon", "via_call_centre"]
 
 
 def complaint_files(frame: pd.DataFrame, gaz: Gazetteer, now: datetime) -> dict[str, bytes]:
-    licence = "Traffy Fondue open data (NECTEC / BMA); text withheld pending PII scrubbing"
+    licence = "Traffy Fondue open data (NECTEC / BMA); text scrubbed of personal data, locations coarsened"
     if len(frame):
         frame = frame[pd.to_datetime(frame["reported_at"], utc=True) >= pd.Timestamp(now - COMPLAINT_WINDOW)]
     files = {"v1/complaints/all.json": document("complaints", "เรื่องร้องเรียน Traffy Fondue 14 วันล่าสุด",
