@@ -32,6 +32,7 @@ test: $(STAMP)
 ## dev: the Dagster UI on 127.0.0.1:3000 with the sample partner sites running beside it
 dev: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 	$(PY) -m sample_sites & SITES=$$!; trap "kill $$SITES" EXIT INT TERM; \
+	BKK_DATA_DOCS_DIR=$(CURDIR)/var/data_docs \
 	BKK_DISTRICT_PORTALS_RATE_PER_SECOND=100 BKK_MWA_OUTAGES_RATE_PER_SECOND=50 $(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000 -w workspace.yaml
 
 ## serve: public/ on http://127.0.0.1:8800 with ETag / Last-Modified / 304

@@ -53,6 +53,7 @@ def summarise(result: dg.ExecuteInProcessResult, seconds: float) -> str:
               f"              .../v1/contacts/all.json, .../v1/guides/all.json, .../v1/complaints/district/1030.json",
               f"  warehouse   {settings.warehouse}  (tables raw.*, staged.*, core.*; staged.quarantine)",
               f"  raw archive {settings.raw_archive}",
+              f"  data docs   {os.environ.get('BKK_DATA_DOCS_DIR', '(off)')}/index.html  (Great Expectations results)",
               "  serve       make serve   -> http://127.0.0.1:8800/v1/alerts/all.json",
               "  UI          make dev     -> http://127.0.0.1:3000"]
     return "\n".join(lines)
@@ -67,6 +68,8 @@ SAMPLE_SITE_RATES = {f"BKK_{name.upper()}_RATE_PER_SECOND": "50" for name in DEF
 def main() -> None:
     for key, value in SAMPLE_SITE_RATES.items():
         os.environ.setdefault(key, value)
+    # Render GX Data Docs (static HTML of every suite and validation) beside the warehouse.
+    os.environ.setdefault("BKK_DATA_DOCS_DIR", str(load_settings().warehouse.parent / "data_docs"))
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--ephemeral-ports", action="store_true", help="serve sample sites on free ports")
     args = parser.parse_args()

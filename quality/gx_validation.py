@@ -1,13 +1,18 @@
 """Run a Great Expectations 1.x suite on a pandas DataFrame (read from DuckDB, not via SQLAlchemy).
 
-One ephemeral context per process; suites live in code (quality/suites.py) and results come back
+One ephemeral context per process; suites live in code (quality/suites*.py) and results come back
 as a plain `SuiteOutcome` that the Dagster layer turns into an AssetCheckResult.
+
+With BKK_DATA_DOCS_DIR set (the demo sets var/data_docs), every validation also runs through a
+checkpoint that renders GX Data Docs there: static HTML of each suite and each validation result,
+browsable with any web server or straight from the file system.
 """
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -31,15 +36,40 @@ class SuiteOutcome:
             f"{f['expectation']}({f.get('column') or ''}) unexpected={f.get('unexpected_count')}" for f in self.failures)
 
 
-@lru_cache(maxsize=1)
-def _context():
+DOCS_SITE = "bkk_connect"
+
+
+@lru_cache(maxsize=4)
+def _context(docs_dir: str | None = None):
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    if docs_dir:
+        context.add_data_docs_site(site_name=DOCS_SITE, site_config={
+            "class_name": "SiteBuilder", "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": docs_dir}})
     return context, context.data_sources.add_pandas("bkk_frames")
 
 
+def _validate_with_docs(context, batch_definition, suite, frame: pd.DataFrame):
+    """Validate through a checkpoint whose action renders the result into the Data Docs site."""
+    name = suite.name
+    for store in (context.checkpoints, context.validation_definitions):
+        try:
+            store.delete(name)
+        except Exception:  # noqa: BLE001 - absent on the first run
+            pass
+    definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch_definition,
+                                                                            suite=suite))
+    checkpoint = context.checkpoints.add(gx.Checkpoint(
+        name=name, validation_definitions=[definition],
+        actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[DOCS_SITE])]))
+    run = checkpoint.run(batch_parameters={"dataframe": frame})
+    return next(iter(run.run_results.values()))
+
+
 def validate_frame(suite_name: str, frame: pd.DataFrame, expectations: list) -> SuiteOutcome:
-    context, source = _context()
+    docs_dir = os.environ.get("BKK_DATA_DOCS_DIR") or None
+    context, source = _context(str(Path(docs_dir).resolve()) if docs_dir else None)
     asset_name = f"{suite_name}_frame"
     try:
         asset = source.get_asset(asset_name)
@@ -59,7 +89,10 @@ def validate_frame(suite_name: str, frame: pd.DataFrame, expectations: list) -> 
     for column in frame.columns:
         if isinstance(frame[column].dtype, pd.DatetimeTZDtype):
             frame[column] = frame[column].dt.tz_convert("UTC").dt.tz_localize(None)
-    result = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(suite)
+    if docs_dir:
+        result = _validate_with_docs(context, batch_definition, suite, frame)
+    else:
+        result = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(suite)
     failures = []
     for r in result.results:
         if not r.success:
