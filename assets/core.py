@@ -7,13 +7,14 @@ import pandas as pd
 
 from hub.rail_network import RailNetwork
 from hub.roads import RoadIndex
-from hub.staging import typed_times
-from hub.warehouse import replace_rows, table_exists
+from hub.staging import new_quarantine, typed_times
+from hub.warehouse import append_frame, replace_rows, table_exists
 from model import city_info, core_tables, partner_alerts
 from model.column_docs import table_schema
 from model.lifecycle import with_history
 from pipelines.resources import PartnerSourcesResource, WarehouseResource
 from quality import suites_core
+from quality.row_rules import split_rows
 from quality.gx_validation import validate_frame
 
 
@@ -42,12 +43,44 @@ def _core(key: str, deps: list[str], columns: dict[str, str], description: str, 
                     **kwargs)
 
 
+# Per core table: id column, the Thai text every row must have, and its time columns.
+ROW_RULES = {
+    "alerts": ("alert_id", "headline_th", ("starts_at", "ends_at")),
+    "events": ("event_id", "headline_th", ("starts_at", "ends_at")),
+    "news": ("news_id", "title_th", ("published_at",)),
+    "factchecks": ("factcheck_id", "claim_th", ("published_at",)),
+    "places": ("place_id", "name_th", ()),
+    "complaints": ("complaint_id", None, ("reported_at",)),
+}
+
+
+def _set_aside(con, key: str, rejected: pd.DataFrame, now: datetime) -> None:
+    """Rows a rule rejected go to staged.quarantine with the reason, once per record and reason."""
+    if rejected.empty:
+        return
+    id_column, thai_column, _ = ROW_RULES[key]
+    excerpt = rejected[thai_column].astype(str).str[:300] if thai_column else rejected[id_column].astype(str)
+    rows = pd.DataFrame({"source": f"core.{key}", "unit": None, "batch_id": None,
+                         "url": rejected["source_url"] if "source_url" in rejected else None, "sha256": None,
+                         "record_ref": rejected["record_ref"], "reason": rejected["reason"], "excerpt": excerpt,
+                         "quarantined_at": now})
+    append_frame(con, "staged.quarantine", new_quarantine(con, rows))
+
+
 def _commit(con, key: str, frame: pd.DataFrame, columns: dict[str, str], expectations: list, metadata: dict,
-            log=None):
-    """Candidate, check, publish: the table is replaced only when the suite passes."""
+            log=None, district_codes: list[str] | None = None):
+    """Candidate, check, publish: rows breaking a rule are set aside with the reason, then the table is
+    replaced only when the suite passes on the rest."""
+    id_column, thai_column, time_columns = ROW_RULES[key]
+    frame, rejected = split_rows(frame, id_column=id_column, thai_column=thai_column, district_codes=district_codes,
+                                 time_columns=time_columns)
     frame = typed_times(frame, columns)
     outcome = validate_frame(f"core_{key}", frame, expectations)
+    metadata = {**metadata, "rejected_rows": len(rejected),
+                "rejections": dg.MetadataValue.md(rejected[["record_ref", "reason"]].head(20).to_markdown(index=False)
+                                                  if len(rejected) else "_none_")}
     if outcome.success:
+        _set_aside(con, key, rejected, datetime.now(timezone.utc))
         replace_rows(con, f"core.{key}", frame, columns)
     elif log is not None:
         log.error(f"core.{key} kept its last good rows: {outcome.summary()}")
@@ -109,7 +142,7 @@ def core_alerts(context: dg.AssetExecutionContext, partners: PartnerSourcesResou
             "untagged": int(frame["district_code"].isna().sum()) if len(frame) else 0,
         }
         results = _commit(con, "alerts", frame, core_tables.ALERT_COLUMNS, suites_core.alerts(_codes(gaz)), metadata,
-                          context.log)
+                          context.log, _codes(gaz))
     if not gaz.has_boundaries:
         context.log.warning("no district boundary file: points were geotagged by district name only")
     yield from results
@@ -127,7 +160,7 @@ def core_events(context: dg.AssetExecutionContext, partners: PartnerSourcesResou
         rows += city_info.festival_events(tourism, gaz) if len(tourism) else []
         frame = core_tables.finish(rows, core_tables.EVENT_COLUMNS)
         results = _commit(con, "events", frame, core_tables.EVENT_COLUMNS, suites_core.events(_codes(gaz)),
-                          _summary(frame, "category"), context.log)
+                          _summary(frame, "category"), context.log, _codes(gaz))
     yield from results
 
 
@@ -139,7 +172,8 @@ def _simple_core(key: str, staged_table: str, columns: dict[str, str], build, by
         with warehouse.connect() as con:
             source = _staged(con, staged_table)
             frame = build(source, gaz) if len(source) else core_tables.finish([], columns)
-            results = _commit(con, key, frame, columns, expectations(_codes(gaz)), _summary(frame, by), context.log)
+            results = _commit(con, key, frame, columns, expectations(_codes(gaz)), _summary(frame, by), context.log,
+                              _codes(gaz))
         yield from results
     return _asset
 

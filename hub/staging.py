@@ -162,12 +162,12 @@ def stage_source(con: duckdb.DuckDBPyConnection, spec, store: BodyStore, gazette
     append_frame(con, "staged.parse_runs", build.parse_runs)
     if outcome.success:
         with transaction(con):
-            append_frame(con, "staged.quarantine", _new_quarantine(con, build.quarantined))
+            append_frame(con, "staged.quarantine", new_quarantine(con, build.quarantined))
         replace_rows(con, f"staged.{spec.staged_table}", build.frame, spec.columns)
     return build, outcome
 
 
-def _new_quarantine(con: duckdb.DuckDBPyConnection, quarantined: pd.DataFrame) -> pd.DataFrame:
+def new_quarantine(con: duckdb.DuckDBPyConnection, quarantined: pd.DataFrame) -> pd.DataFrame:
     """Re-parsing the same archived body must not quarantine the same record twice."""
     if quarantined.empty:
         return quarantined
