@@ -37,7 +37,8 @@ PLACE_COLUMNS = {
 COMPLAINT_COLUMNS = {
     "complaint_id": "VARCHAR", "source": "VARCHAR", "ticket_id": "VARCHAR", "problem_types": "VARCHAR[]",
     "description_th": "VARCHAR",            # scrubbed of personal data (model.privacy)
-    "district_code": "VARCHAR", "geotag_method": "VARCHAR", "state": "VARCHAR", "reported_at": "TIMESTAMPTZ",
+    "district_code": "VARCHAR", "subdistrict_code": "VARCHAR", "geotag_method": "VARCHAR", "state": "VARCHAR",
+    "reported_at": "TIMESTAMPTZ",
     "last_activity_at": "TIMESTAMPTZ", "lat": "DOUBLE", "lon": "DOUBLE", "via_call_centre": "BOOLEAN",
     "first_seen_at": "TIMESTAMPTZ", "last_seen_at": "TIMESTAMPTZ", "content_hash": "VARCHAR",
 }
@@ -126,9 +127,12 @@ def complaints(frame: pd.DataFrame, gaz: Gazetteer) -> pd.DataFrame:
         code, method = _district_of(gaz, r["lon"], r["lat"], r["district_th"])   # from the exact point
         types = as_list(r["problem_types"])
         lat, lon = coarsen_for_types(r["lat"], r["lon"], types) if pd.notna(r["lat"]) else (None, None)
+        # The khwaeng named by the ticket, if it lies in the district the point falls in.
+        subdistrict = gaz.match_subdistrict(r["subdistrict_th"], code) if r["subdistrict_th"] and code else None
         rows.append({"complaint_id": stable_id("traffy", r["ticket_id"]), "source": "traffy",
                      "ticket_id": r["ticket_id"], "problem_types": types, "description_th": text or None,
-                     "district_code": code, "geotag_method": method, "state": r["state"],
+                     "district_code": code, "subdistrict_code": subdistrict, "geotag_method": method,
+                     "state": r["state"],
                      "reported_at": r["reported_at"], "last_activity_at": r["last_activity_at"],
                      "lat": lat, "lon": lon, "via_call_centre": bool(r["is_call_centre"]), **_seen(r)})
     return finish(rows, COMPLAINT_COLUMNS)

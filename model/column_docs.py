@@ -405,6 +405,10 @@ COMPLAINT_DOCS: dict[str, tuple[str, str]] = {
     "ticket_id": (
         "เลขที่เรื่องร้องเรียนใน Traffy Fondue",
         "The ticket's id on Traffy Fondue."),
+    "subdistrict_code": (
+        "รหัสแขวง (DOPA 6 หลัก) ตามชื่อแขวงในเรื่องร้องเรียน เมื่อแขวงนั้นอยู่ในเขตที่พิกัดตกอยู่ ไม่เช่นนั้นว่าง",
+        "Six-digit DOPA subdistrict (khwaeng) code named by the ticket, kept only when that khwaeng lies in "
+        "the district the point falls in; otherwise empty."),
     "description_th": (
         "ข้อความร้องเรียนภาษาไทยที่ลบข้อมูลส่วนบุคคลแล้ว (เลขบัตรประชาชน เบอร์โทร อีเมล ไลน์ ทะเบียนรถ และชื่อบุคคล)",
         "The complaint text in Thai, scrubbed of personal data (ID numbers, phones, e-mail, LINE ids, "

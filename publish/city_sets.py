@@ -110,7 +110,8 @@ def reference_files(contacts: pd.DataFrame, guides: pd.DataFrame) -> dict[str, b
     }
 
 
-COMPLAINT_FIELDS = ["complaint_id", "ticket_id", "problem_types", "description_th", "district_code", "state",
+COMPLAINT_FIELDS = ["complaint_id", "ticket_id", "problem_types", "description_th", "district_code",
+                    "subdistrict_code", "state",
                     "reported_at",
                     "last_activity_at", "lat", "lon", "via_call_centre"]
 

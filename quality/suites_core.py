@@ -69,7 +69,8 @@ def places(district_codes: list[str]) -> list:
 
 
 def complaints(district_codes: list[str]) -> list:
-    return [E.ExpectColumnValuesToNotBeNull(column="complaint_id"),
+    return [E.ExpectColumnValuesToMatchRegex(column="subdistrict_code", regex=r"^10(?:0[1-9]|[1-4][0-9]|50)[0-9]{2}$"),
+            E.ExpectColumnValuesToNotBeNull(column="complaint_id"),
             E.ExpectColumnValuesToBeUnique(column="complaint_id"), *_where(district_codes), *_sane("reported_at"),
             E.ExpectColumnValuesToBeInSet(column="state", value_set=["waiting", "in_progress", "forwarded",
                                                                       "finished", "irrelevant", "other"])]

@@ -239,3 +239,11 @@ def test_notice_attachments_are_published_as_safe_links(two_runs):
     assert all(a["url"].startswith(("http://", "https://")) and a["title"] for a in attachments)
     staged = pipeline.query("SELECT count(*) FROM staged.district_notices WHERE attachments <> '[]'")[0][0]
     assert staged > 50
+
+
+def test_complaints_carry_subdistrict_codes_inside_their_district(two_runs):
+    pipeline = two_runs[0]
+    total, coded, inside = pipeline.query(
+        "SELECT count(*), count(subdistrict_code), count(*) FILTER (WHERE left(subdistrict_code, 4) = district_code) "
+        "FROM core.complaints")[0]
+    assert coded == inside and coded >= 0.8 * total, (total, coded, inside)
