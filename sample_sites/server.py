@@ -58,6 +58,7 @@ class _Handler(BaseHTTPRequestHandler):
         pass  # the request log below is what tests read; stderr noise helps nobody
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+        self._arrived = time.monotonic()    # politeness is judged on arrival, not on when the page was built
         owner = self.server.owner
         parts = urlsplit(self.path)
         query = parse_qs(parts.query)
@@ -101,7 +102,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(page.body)
 
     def _log(self, status: int, conditional: bool) -> None:
-        self.server.owner.log.append(RequestLog(self.server.site.name, self.path, status, time.monotonic(),
+        self.server.owner.log.append(RequestLog(self.server.site.name, self.path, status, self._arrived,
                                                 conditional, self.headers.get("User-Agent", "")))
 
     def _fault(self, mode: str) -> None:
