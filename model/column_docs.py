@@ -156,6 +156,13 @@ ALERT_DOCS: dict[str, tuple[str, str]] = {
     "district_code": (
         "รหัสเขตหลักตามกรมการปกครอง (DOPA) 1001–1050 คือเขตแรกใน district_codes ว่างเมื่อระบุเขตไม่ได้",
         "Main DOPA district code (1001–1050), the first of district_codes; null when no district could be found."),
+    "subdistrict_code": (
+        "รหัสแขวง (DOPA 6 หลัก) ที่ข้อความของแหล่งข้อมูลระบุ เมื่อแขวงนั้นอยู่ในเขตของการแจ้งเตือน ไม่เช่นนั้นว่าง",
+        "Six-digit DOPA subdistrict (khwaeng) code named in the source's text, when that khwaeng lies in the "
+        "alert's district; otherwise empty."),
+    "source_language": (
+        "ภาษาของข้อความต้นฉบับจากแหล่งข้อมูล th (ไทย) หรือ en (อังกฤษ) ข้อความต้นฉบับเก็บไว้ในภาษาเดิม",
+        "Language of the partner's own text, th (Thai) or en (English); source text is kept in that language."),
     "district_codes": (
         "รหัสเขตตามกรมการปกครอง (DOPA) 1001–1050 ของทุกเขตที่ได้รับผลกระทบ เป็นรายการว่างเมื่อระบุเขตไม่ได้",
         "DOPA district codes (1001–1050) of every district the alert touches; empty when none could be found."),

@@ -7,6 +7,7 @@ source and its record id, so a record keeps its id across runs.
 from __future__ import annotations
 
 import hashlib
+import re
 import json
 from datetime import datetime
 
@@ -23,6 +24,8 @@ ALERT_COLUMNS = {
     "starts_at": "TIMESTAMPTZ", "ends_at": "TIMESTAMPTZ", "sent_at": "TIMESTAMPTZ",
     "lat": "DOUBLE", "lon": "DOUBLE", "geometry": "VARCHAR",
     "district_code": "VARCHAR", "district_codes": "VARCHAR[]", "geotag_method": "VARCHAR",
+    "subdistrict_code": "VARCHAR",           # the khwaeng named in the source text, inside district_code
+    "source_language": "VARCHAR",            # language of the partner's own text: th or en
     "source_url": "VARCHAR", "confidence": "VARCHAR",
     "status": "VARCHAR",                     # active | ended | cancelled (by the source)
     "route_ids": "VARCHAR[]", "stop_ids": "VARCHAR[]",   # Bangkok GTFS ids, rail disruptions only
@@ -50,7 +53,7 @@ def new_alert(source: str, record_id: str, category: str, **fields) -> dict:
     row.update(alert_id=stable_id(source, record_id), source=source, source_record_id=record_id, category=category,
                severity="Moderate", urgency="Expected", certainty="Likely", msg_type="Alert", status="active",
                district_codes=[], route_ids=[], stop_ids=[], geotag_method="none", confidence="official_agency",
-               version=1, references=[])
+               version=1, references=[], source_language="th")
     row.update(fields)
     if row["district_code"] is None and row["district_codes"]:
         row["district_code"] = row["district_codes"][0]
@@ -131,7 +134,7 @@ def power_alerts(frame: pd.DataFrame, gaz: Gazetteer, roads: RoadIndex) -> list[
             "severity": "Moderate", "urgency": "Future", "certainty": "Likely", "msg_type": "Alert",
             "headline_th": th, "headline_en": en,
             "description_th": f"การไฟฟ้านครหลวงงดจ่ายไฟเพื่อปฏิบัติงาน บริเวณ: {r['area_en']}",
-            "description_en": f"MEA planned outage for maintenance. Area: {r['area_en']}",
+            "description_en": f"MEA planned outage for maintenance. Area: {r['area_en']}", "source_language": "en",
             "starts_at": r["starts_at"], "ends_at": r["ends_at"], "sent_at": r["first_seen_at"],
             "lat": None, "lon": None, "geometry": None,
             "district_code": codes[0] if codes else None, "district_codes": codes,
@@ -183,8 +186,25 @@ def district_events(notices: pd.DataFrame, gaz: Gazetteer) -> list[dict]:
     return out
 
 
+_KHWAENG = re.compile(r"แขวง\s*([ก-๙]+)")
+
+
+def subdistrict_in_text(gaz: Gazetteer, text: str | None, district_codes: list[str]) -> str | None:
+    """The khwaeng a text names ("... แขวงคลองจั่น เขตบางกะปิ"), when it lies in one of the districts."""
+    if not text:
+        return None
+    for name in _KHWAENG.findall(text):
+        for district_code in district_codes:
+            code = gaz.match_subdistrict(name, district_code)
+            if code:
+                return code
+    return None
+
+
 def finish(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
     for row in rows:
+        if "source_language" in columns:
+            row.setdefault("source_language", "th")
         for key in columns:
             if key not in row:
                 row[key] = ([] if columns[key].endswith("[]") else "active" if key == "status"

@@ -11,7 +11,7 @@ import pandas as pd
 import shapely
 
 from hub.gazetteer import Gazetteer
-from model.core_tables import as_list, new_alert, place_names
+from model.core_tables import as_list, new_alert, place_names, subdistrict_in_text
 from model.wording import headline
 
 
@@ -56,7 +56,9 @@ def water_alerts(frame: pd.DataFrame, gaz: Gazetteer) -> list[dict]:
             description_en="MWA water-supply interruption in the area shown (details in Thai).",
             starts_at=r["starts_at"], ends_at=r["ends_at"], sent_at=r["first_seen_at"],
             lat=r["centroid_lat"], lon=r["centroid_lon"], geometry=r["polygon_geojson"],
-            district_codes=codes, geotag_method=method, status=r.get("status") or "active", **_lineage(r)))
+            district_codes=codes, geotag_method=method, status=r.get("status") or "active",
+            subdistrict_code=subdistrict_in_text(gaz, r["area_name_th"], codes),
+            **_lineage(r)))
     return out
 
 
@@ -106,6 +108,7 @@ def traffic_alerts(frame: pd.DataFrame, gaz: Gazetteer) -> list[dict]:
             starts_at=r["starts_at"], ends_at=r["ends_at"], sent_at=r["starts_at"], lat=r["lat"], lon=r["lon"],
             geometry=_point(r["lon"], r["lat"]),
             district_codes=codes, geotag_method=method, status=r.get("status") or "active",
+            subdistrict_code=subdistrict_in_text(gaz, f"{r['title_th']} {r['description_th'] or ''}", codes),
             confidence="citizen_report" if citizen else "official_agency", **_lineage(r)))
     return out
 

@@ -41,6 +41,8 @@ def alerts(district_codes: list[str]) -> list:
                                                                           "Unlikely", "Unknown"]),
             E.ExpectColumnValuesToBeInSet(column="msg_type", value_set=["Alert", "Update", "Cancel"]),
             E.ExpectColumnValuesToBeInSet(column="status", value_set=["active", "ended", "cancelled"]),
+            E.ExpectColumnValuesToBeInSet(column="source_language", value_set=["th", "en"]),
+            E.ExpectColumnValuesToMatchRegex(column="subdistrict_code", regex=r"^10(?:0[1-9]|[1-4][0-9]|50)[0-9]{2}$"),
             E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="ends_at", column_B="starts_at", or_equal=True,
                                                       ignore_row_if="either_value_is_missing")]
 

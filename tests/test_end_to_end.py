@@ -247,3 +247,16 @@ def test_complaints_carry_subdistrict_codes_inside_their_district(two_runs):
         "SELECT count(*), count(subdistrict_code), count(*) FILTER (WHERE left(subdistrict_code, 4) = district_code) "
         "FROM core.complaints")[0]
     assert coded == inside and coded >= 0.8 * total, (total, coded, inside)
+
+
+def test_alerts_name_the_khwaeng_from_the_text_and_tag_the_source_language(two_runs):
+    pipeline = two_runs[0]
+    rows = pipeline.query("SELECT source, count(*), count(subdistrict_code), "
+                          "count(*) FILTER (WHERE list_contains(district_codes, left(subdistrict_code, 4))) "
+                          "FROM core.alerts WHERE source IN ('mwa_outages', 'traffic_events') GROUP BY 1")
+    for source, total, coded, inside in rows:
+        assert coded == inside, (source, total, coded, inside)      # never a khwaeng outside the alert's districts
+    assert dict((r[0], r[2]) for r in rows)["mwa_outages"] >= 10    # MWA names the khwaeng in every area
+    languages = dict(pipeline.query("SELECT source, string_agg(DISTINCT source_language, ',') FROM core.alerts "
+                                    "GROUP BY 1"))
+    assert languages["mea_outages"] == "en" and languages["mwa_outages"] == "th"

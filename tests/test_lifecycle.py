@@ -107,3 +107,14 @@ def test_a_changed_alert_is_a_new_version_referencing_the_old_one_and_an_unchang
     o2 = second.loc["o2"]
     assert o2["version"] == 1 and o2["msg_type"] == "Alert" and list(o2["references"]) == []
     assert o2["sent_at"] == NOW                                   # unchanged alert: unchanged bytes
+
+
+def test_the_khwaeng_named_in_a_text_is_found_only_inside_the_given_districts():
+    from hub.gazetteer import Gazetteer
+    from model.core_tables import subdistrict_in_text
+    gaz = Gazetteer.load()
+    text = "น้ำท่วมขัง ซอยลาดกระบัง 30/1 แขวงลาดกระบัง เขตลาดกระบัง กรุงเทพมหานคร"
+    code = subdistrict_in_text(gaz, text, ["1011"])
+    assert code is not None and code.startswith("1011")
+    assert subdistrict_in_text(gaz, text, ["1001"]) is None            # not in Phra Nakhon
+    assert subdistrict_in_text(gaz, "ถนนพหลโยธิน ไม่มีชื่อแขวง", ["1030"]) is None
