@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from hub.gazetteer import Gazetteer
-from model.core_tables import as_list, finish, stable_id
+from model.core_tables import as_list, finish, locate, stable_id
 from model.privacy import coarsen_for_types, scrub_series
 from model.wording import headline
 
@@ -70,12 +70,8 @@ def factchecks(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _district_of(gaz: Gazetteer, lon, lat, name: str | None) -> tuple[str | None, str]:
-    if gaz.has_boundaries and pd.notna(lat) and pd.notna(lon):
-        code = gaz.district_at(float(lon), float(lat))
-        if code:
-            return code, "point_in_polygon"
-    code = gaz.match_district(name) if name else None
-    return (code, "named_area") if code else (None, "none")
+    codes, method = locate(gaz, lon, lat, name=name)
+    return (codes[0] if codes else None), method
 
 
 def places(frame: pd.DataFrame, gaz: Gazetteer) -> pd.DataFrame:

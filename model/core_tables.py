@@ -81,6 +81,31 @@ def content_hash(row: dict) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
 
 
+def present(value) -> bool:
+    """A real value, not None/NaN."""
+    return value is not None and not (isinstance(value, float) and pd.isna(value))
+
+
+def point_geojson(lon, lat) -> str | None:
+    """GeoJSON Point, or None without coordinates (never [NaN, NaN])."""
+    return json.dumps({"type": "Point", "coordinates": [float(lon), float(lat)]}) \
+        if present(lon) and present(lat) else None
+
+
+def locate(gaz: Gazetteer, lon, lat, *, name: str | None = None, text: str | None = None) -> tuple[list[str], str]:
+    """Districts of a record and how they were found: the point in the boundaries first, else a
+    district name field, else district names in free text."""
+    if gaz.has_boundaries and present(lat) and present(lon):
+        code = gaz.district_at(float(lon), float(lat))
+        if code:
+            return [code], "point_in_polygon"
+    code = gaz.match_district(name) if name else None
+    if code:
+        return [code], "named_area"
+    codes = gaz.find_districts_in_text(text) if text else []
+    return (codes, "named_area") if codes else ([], "none")
+
+
 def _place(gaz: Gazetteer, codes: list[str]) -> tuple[str, str]:
     names = [gaz.district(c) for c in codes[:3]]
     more = len(codes) - len(names)
@@ -92,12 +117,8 @@ def _place(gaz: Gazetteer, codes: list[str]) -> tuple[str, str]:
 def flood_alerts(frame: pd.DataFrame, gaz: Gazetteer, threshold_cm: float) -> list[dict]:
     out = []
     for r in frame[frame["flood_cm"].fillna(-1) >= threshold_cm].to_dict("records"):
-        code, method = None, "none"
-        if gaz.has_boundaries and pd.notna(r["lat"]):
-            code, method = gaz.district_at(r["lon"], r["lat"]), "point_in_polygon"
-        if code is None:
-            code, method = gaz.match_district(r["district_name"] or ""), "named_area"
-        codes = [code] if code else []
+        codes, method = locate(gaz, r["lon"], r["lat"], name=r["district_name"])
+        code = codes[0] if codes else None
         place_th, place_en = _place(gaz, codes) if codes else ("", "")
         cm = r["flood_cm"]
         th, en = headline("flood", f"{r['road_th']} {place_th}".strip(), place_en, None, None)
@@ -113,8 +134,7 @@ def flood_alerts(frame: pd.DataFrame, gaz: Gazetteer, threshold_cm: float) -> li
                               + (f" in {place_en}" if place_en else "") + ".",
             "starts_at": start, "ends_at": None, "sent_at": r["observed_at"],
             "lat": r["lat"], "lon": r["lon"],
-            "geometry": json.dumps({"type": "Point", "coordinates": [r["lon"], r["lat"]]})
-            if pd.notna(r["lat"]) and pd.notna(r["lon"]) else None,
+            "geometry": point_geojson(r["lon"], r["lat"]),
             "district_code": code, "district_codes": codes, "geotag_method": method if code else "none",
             "source_url": r["url"], "confidence": "official_sensor",
             "first_seen_at": r["first_seen_at"], "last_seen_at": r["last_seen_at"],

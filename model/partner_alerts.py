@@ -11,27 +11,8 @@ import pandas as pd
 import shapely
 
 from hub.gazetteer import Gazetteer
-from model.core_tables import as_list, new_alert, place_names, subdistrict_in_text
+from model.core_tables import as_list, locate, new_alert, place_names, point_geojson, subdistrict_in_text
 from model.wording import headline
-
-
-def _present(value) -> bool:
-    return value is not None and not (isinstance(value, float) and pd.isna(value))
-
-
-def _point_district(gaz: Gazetteer, lon, lat, text: str = "") -> tuple[list[str], str]:
-    if gaz.has_boundaries and _present(lat) and _present(lon):
-        code = gaz.district_at(float(lon), float(lat))
-        if code:
-            return [code], "point_in_polygon"
-    codes = gaz.find_districts_in_text(text) if text else []
-    return (codes, "named_area") if codes else ([], "none")
-
-
-def _point(lon, lat) -> str | None:
-    """GeoJSON Point, or None without coordinates (never [NaN, NaN])."""
-    return json.dumps({"type": "Point", "coordinates": [float(lon), float(lat)]}) \
-        if _present(lon) and _present(lat) else None
 
 
 def _lineage(r: dict) -> dict:
@@ -45,7 +26,7 @@ def water_alerts(frame: pd.DataFrame, gaz: Gazetteer) -> list[dict]:
         polygon = shapely.from_geojson(r["polygon_geojson"]) if r.get("polygon_geojson") else None
         codes, method = (gaz.districts_intersecting(polygon), "polygon_in_polygon") if polygon is not None else ([], "none")
         if not codes:
-            codes, method = _point_district(gaz, r["centroid_lon"], r["centroid_lat"], r["area_name_th"] or "")
+            codes, method = locate(gaz, r["centroid_lon"], r["centroid_lat"], text=r["area_name_th"])
         place_th, place_en = place_names(gaz, codes)
         th, en = headline("water_outage", place_th, place_en, r["starts_at"], r["ends_at"])
         area = " ".join(x for x in (r["area_name_th"], r.get("soi_th")) if x)
@@ -67,10 +48,7 @@ def rain_alerts(frame: pd.DataFrame, gaz: Gazetteer, threshold_mm: float) -> lis
     out = []
     heavy = frame[frame["rain_1h_mm"].fillna(-1) >= threshold_mm]
     for r in heavy.to_dict("records"):
-        codes, method = _point_district(gaz, r["lon"], r["lat"])
-        if not codes and r.get("district_name_en"):
-            code = gaz.match_district(r["district_name_en"])
-            codes, method = ([code], "named_area") if code else ([], "none")
+        codes, method = locate(gaz, r["lon"], r["lat"], name=r.get("district_name_en"))
         place_th, place_en = place_names(gaz, codes)
         mm = float(r["rain_1h_mm"])
         th, en = headline("flood", place_th, place_en, None, None)
@@ -81,7 +59,7 @@ def rain_alerts(frame: pd.DataFrame, gaz: Gazetteer, threshold_mm: float) -> lis
             description_th=f"สถานีวัดฝน {r['gauge_code']} {r['name_th'] or ''} วัดปริมาณฝนได้ {mm:g} มม. ในหนึ่งชั่วโมง",
             description_en=f"Rain gauge {r['gauge_code']} ({r['name_en'] or ''}) measured {mm:g} mm in one hour.",
             starts_at=r["observed_at"], ends_at=None, sent_at=r["observed_at"], lat=r["lat"], lon=r["lon"],
-            geometry=_point(r["lon"], r["lat"]),
+            geometry=point_geojson(r["lon"], r["lat"]),
             district_codes=codes, geotag_method=method, confidence="official_sensor", **_lineage(r)))
     return out
 
@@ -94,7 +72,7 @@ def traffic_alerts(frame: pd.DataFrame, gaz: Gazetteer) -> list[dict]:
     out = []
     for r in frame.to_dict("records"):
         category = TRAFFIC_CATEGORY.get(r["kind"], "traffic")
-        codes, method = _point_district(gaz, r["lon"], r["lat"], f"{r['title_th']} {r['description_th'] or ''}")
+        codes, method = locate(gaz, r["lon"], r["lat"], text=f"{r['title_th']} {r['description_th'] or ''}")
         place_th, place_en = place_names(gaz, codes)
         th, en = headline(category, place_th, place_en, r["starts_at"], r["ends_at"])
         contributor = str(r.get("contributor") or "")
@@ -106,7 +84,7 @@ def traffic_alerts(frame: pd.DataFrame, gaz: Gazetteer) -> list[dict]:
             description_th=r["description_th"] or r["title_th"],
             description_en=r["description_en"] or "Details in Thai.",
             starts_at=r["starts_at"], ends_at=r["ends_at"], sent_at=r["starts_at"], lat=r["lat"], lon=r["lon"],
-            geometry=_point(r["lon"], r["lat"]),
+            geometry=point_geojson(r["lon"], r["lat"]),
             district_codes=codes, geotag_method=method, status=r.get("status") or "active",
             subdistrict_code=subdistrict_in_text(gaz, f"{r['title_th']} {r['description_th'] or ''}", codes),
             confidence="citizen_report" if citizen else "official_agency", **_lineage(r)))

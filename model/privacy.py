@@ -505,6 +505,11 @@ def _name_length(run: str, strict: bool) -> int:
         return 0
     if strict and not _looks_like_name(tokens[0], tokens[1] if len(tokens) > 1 else None):
         return 0
+    return _length_until_clause(tokens)
+
+
+def _length_until_clause(tokens: list[str]) -> int:
+    """Characters of the name that starts at tokens[0]: it runs until a clause word ends it."""
     length = len(tokens[0])
     for token in tokens[1:]:
         if _ends_name(token):
@@ -525,12 +530,7 @@ def _surname_length(sur: str) -> int:
     _, family = _name_sets()
     if not tokens or tokens[0] in _FUNCTION_WORDS or (tokens[0] in _AFTER_NAME and tokens[0] not in family):
         return 0
-    length = len(tokens[0])
-    for token in tokens[1:]:
-        if _ends_name(token):
-            break
-        length += len(token)
-    return length
+    return _length_until_clause(tokens)
 
 
 def _hon_key(hon: str) -> str:

@@ -13,6 +13,7 @@ from hub.config import SourceSettings
 from hub.raw_archive import ArchivedResponse, CrawlSession, UnitFailed
 from hub.thai_dates import parse_partner_timestamp
 from hub.thai_text import normalize_thai
+from scrapers.json_body import json_document
 
 SOURCE = "flood_sensors"
 API = "/bkk/dds/services/api/floods/v1/items/"
@@ -29,10 +30,7 @@ def collection_of(url: str) -> str:
 
 def decode_collection(body: bytes, name: str) -> list[dict]:
     """Directus answers {"data": [...]}. Anything else (an HTML error page with 200...) is unusable."""
-    try:
-        document = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UnitFailed(f"{name}: not JSON ({exc.__class__.__name__}: {str(exc)[:80]})") from exc
+    document = json_document(body, name)
     if not isinstance(document, dict) or not isinstance(document.get("data"), list):
         raise UnitFailed(f"{name}: JSON without a 'data' list")
     return document["data"]

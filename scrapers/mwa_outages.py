@@ -36,6 +36,7 @@ from shapely.geometry import shape
 from hub.config import SourceSettings
 from hub.raw_archive import ArchivedResponse, CrawlSession, UnitFailed
 from hub.thai_dates import ThaiDateError, parse_partner_timestamp, parse_thai_datetime
+from scrapers.json_body import json_document
 from scrapers.traffic_events import plain_text
 
 SOURCE = "mwa_outages"
@@ -80,13 +81,7 @@ def query_url(source: SourceSettings, lat: float, lon: float) -> str:
 
 def decode_outages(body: bytes, where: str) -> list:
     """The outage list of one point's answer. Raises UnitFailed when the answer is unusable."""
-    if not body.strip():
-        raise UnitFailed(f"{where}: empty body")
-    try:
-        document = json.loads(body.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UnitFailed(f"{where}: not JSON ({exc.__class__.__name__}: {str(exc)[:80]}; "
-                         f"starts {body[:40]!r})") from exc
+    document = json_document(body, where)
     if not isinstance(document, list):
         detail = json.dumps(document, ensure_ascii=False)[:120]
         raise UnitFailed(f"{where}: expected a JSON array of outages, got {detail}")

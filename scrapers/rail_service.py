@@ -33,6 +33,7 @@ from hub.thai_dates import (BANGKOK, ThaiDateError, find_thai_dates, parse_partn
                             parse_time_range)
 from hub.thai_text import normalize_thai
 from scrapers.html_text import soup_of, text_of
+from scrapers.json_body import json_document
 
 SOURCE = "rail_service"
 ID_COLUMN = "notice_id"
@@ -115,10 +116,7 @@ def parse_list_page(body: bytes, content_type: str | None, url: str) -> tuple[li
 
 def decode_status(body: bytes) -> tuple[str | None, list]:
     """(updated, lines) of the status document. UnitFailed when it is not that document."""
-    try:
-        document = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UnitFailed(f"service-status: not JSON ({exc.__class__.__name__}: {str(exc)[:80]})") from exc
+    document = json_document(body, "service-status")
     if not isinstance(document, dict) or not isinstance(document.get("lines"), list):
         raise UnitFailed("service-status: JSON without a 'lines' list")
     if not document["lines"]:

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from hub.config import SourceSettings
 from hub.raw_archive import ArchivedResponse, CrawlSession, UnitFailed
 from hub.thai_dates import parse_partner_timestamp
+from scrapers.json_body import json_document
 from scrapers.traffic_events import plain_text
 
 SOURCE = "rain_gauges"
@@ -58,13 +59,7 @@ _MISSING = {"", "null", "none", "-", "nan"}
 
 def decode_gauges(body: bytes) -> list:
     """The gauge list. An empty body, a non-JSON answer, another JSON shape or an empty list fail the unit."""
-    if not body.strip():
-        raise UnitFailed("GetDataForUpdate: empty body")
-    try:
-        document = json.loads(body.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UnitFailed(f"GetDataForUpdate: not JSON ({exc.__class__.__name__}: {str(exc)[:80]}; "
-                         f"starts {body[:40]!r})") from exc
+    document = json_document(body, "GetDataForUpdate")
     if not isinstance(document, list):
         raise UnitFailed(f"GetDataForUpdate: expected a JSON array, got {json.dumps(document)[:120]}")
     if not document:

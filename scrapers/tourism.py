@@ -18,6 +18,7 @@ from hub.config import SourceSettings
 from hub.raw_archive import ArchivedResponse, CrawlSession, UnitFailed
 from hub.thai_dates import ThaiDateError, parse_partner_timestamp, parse_thai_date
 from hub.thai_text import arabic_digits, normalize_thai, strip_admin_prefix
+from scrapers.json_body import json_document
 from scrapers.rss import plain_text, safe_http_url
 
 SOURCE = "tourism"
@@ -54,12 +55,7 @@ def page_url(source: SourceSettings, category: str, page: int) -> str:
 
 def decode_page(body: bytes, url: str) -> tuple[dict, list]:
     """(result, data) of one API page, or UnitFailed for anything that is not that shape."""
-    if not body.strip():
-        raise UnitFailed(f"{url}: empty body")
-    try:
-        document = json.loads(body.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UnitFailed(f"{url}: not JSON ({exc.__class__.__name__}: {str(exc)[:80]})") from exc
+    document = json_document(body, url)
     if not isinstance(document, dict) or not isinstance(document.get("data"), list):
         raise UnitFailed(f"{url}: JSON without a 'data' list")
     result = document.get("result")

@@ -36,6 +36,7 @@ from hub.raw_archive import ArchivedResponse, CrawlSession, UnitFailed
 from hub.thai_dates import parse_partner_timestamp
 from hub.thai_text import normalize_thai
 from scrapers.html_text import soup_of
+from scrapers.json_body import json_document
 
 SOURCE = "traffic_events"
 ID_COLUMN = "event_id"
@@ -112,13 +113,7 @@ def decode_feed(body: bytes) -> list:
     Raises UnitFailed for anything unusable: an empty body, an HTML error page, JSON of another shape,
     or an empty list (a nationwide feed is never empty; an empty answer is an outage, not zero events).
     """
-    if not body.strip():
-        raise UnitFailed("feed/json: empty body")
-    try:
-        document = json.loads(body.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UnitFailed(f"feed/json: not JSON ({exc.__class__.__name__}: {str(exc)[:80]}; "
-                         f"starts {body[:40]!r})") from exc
+    document = json_document(body, "feed/json")
     if isinstance(document, dict) and isinstance(document.get("items"), list):
         document = document["items"]
     if not isinstance(document, list):

@@ -41,6 +41,7 @@ from hub.config import SourceSettings
 from hub.raw_archive import ArchivedResponse, CrawlSession, UnitFailed
 from hub.thai_dates import ThaiDateError, parse_partner_timestamp
 from hub.thai_text import normalize_thai, strip_admin_prefix
+from scrapers.json_body import json_document
 
 SOURCE = "traffy"
 ID_COLUMN = "ticket_id"
@@ -144,13 +145,7 @@ def crawl(session: CrawlSession, source: SourceSettings, *, since: datetime | No
 
 def decode_search(body: bytes, url: str = "") -> dict:
     """A search page as `{..., "results": [...]}`; anything else (HTML error page, empty body) is unusable."""
-    if not body.strip():
-        raise UnitFailed(f"{url}: empty body")
-    try:
-        document = json.loads(body.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UnitFailed(f"{url}: not JSON ({exc.__class__.__name__}: {str(exc)[:80]}; "
-                         f"starts {body[:40]!r})") from exc
+    document = json_document(body, url)
     if not isinstance(document, dict) or not isinstance(document.get("results"), list):
         raise UnitFailed(f"{url}: JSON without a 'results' list")
     status = document.get("status")
