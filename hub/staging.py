@@ -25,7 +25,8 @@ import duckdb
 import pandas as pd
 
 from hub.raw_archive import ArchivedResponse, BodyStore, UnitFailed
-from hub.warehouse import batch_responses, latest_ok_crawls, table_exists
+from hub.warehouse import (append_frame, batch_responses, latest_ok_crawls, replace_rows, table_exists,
+                           transaction)
 
 
 @dataclass
@@ -155,8 +156,6 @@ def stage_source(con: duckdb.DuckDBPyConnection, spec, store: BodyStore, gazette
     `validate(name, frame, expectations)` returns an outcome with `.success`; parse runs are always
     recorded, quarantined records only with an accepted candidate (a rejected build is re-done later).
     """
-    from hub.warehouse import append_frame, replace_rows, transaction
-
     build = build_staged(con, spec, store, gazetteer, absent_limit=absent_limit)
     outcome = validate(f"staged_{spec.staged_table}", build.frame, spec.expectations(gazetteer))
     append_frame(con, "staged.parse_runs", build.parse_runs)
