@@ -5,7 +5,7 @@ one module in scrapers/.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
@@ -15,7 +15,7 @@ from hub.raw_archive import ArchivedResponse, CrawlSession
 from hub.warehouse import table_exists
 from quality import suites, suites_publishers, suites_rail, suites_traffy, suites_utilities
 from scrapers import (bma_press, district_portals, factchecks, flood_sensors, mea_outages, mwa_outages,
-                      rail_service, rain_gauges, tourism, traffic_events, traffy)
+                      rail_service, rain_gauges, tourism, traffic_events, traffy, traffy_bulk)
 
 Rows = list[dict]
 
@@ -109,9 +109,11 @@ SOURCES: dict[str, SourceSpec] = {
                 "Longdo Traffic / iTIC road events in Bangkok: accidents, works, flooding, closures."),
         _module(rail_service, "rail_notices", suites_rail.rail_notices,
                 "BTS announcements and MRT line status as disruptions naming Bangkok GTFS route and stop ids."),
-        _module(traffy, "traffy_complaints", suites_traffy.traffy_complaints,
-                "Traffy Fondue complaints from the share API, fetched incrementally from the newest known ticket.",
-                cursor=_cursor("traffy", "traffy_complaints", "reported_at")),   # the crawl re-reads an overlap itself
+        replace(_module(traffy, "traffy_complaints", suites_traffy.traffy_complaints,
+                        "Traffy Fondue complaints from the share API, fetched incrementally from the newest known "
+                        "ticket. Search pages are parsed set-based in DuckDB (a full pass is the city's history).",
+                        cursor=_cursor("traffy", "traffy_complaints", "reported_at")),   # the crawl re-reads an overlap
+                parse_unit=lambda unit, responses, gaz: traffy_bulk.parse_unit(responses)),
         _module(bma_press, "bma_press_releases", suites_publishers.bma_press,
                 "BMA press releases and hot-issue clarifications from the RSS feed, one row per release.",
                 cursor=_cursor("bma_press", "bma_press_releases", "published_at")),

@@ -51,16 +51,31 @@ class BodyStore:
         return self.path(sha256).read_bytes()
 
 
-@dataclass(frozen=True)
 class ArchivedResponse:
-    """A response as parsers see it: always backed by archived bytes, 304s resolved to the kept body."""
-    url: str
-    final_url: str
-    status: int
-    content_type: str | None
-    sha256: str
-    body: bytes
-    fetched_at: datetime
+    """A response as parsers see it: always backed by archived bytes, 304s resolved to the kept body.
+
+    Built from the archive, it knows the body's file (`path`) and reads the bytes only when a parser
+    asks for `body`: a bulk parser can hand the files straight to DuckDB instead (hundreds of MB of
+    search pages never sit in Python memory).
+    """
+
+    __slots__ = ("url", "final_url", "status", "content_type", "sha256", "fetched_at", "path", "_body")
+
+    def __init__(self, url: str, final_url: str, status: int, content_type: str | None, sha256: str,
+                 body: bytes | None = None, fetched_at: datetime | None = None, path: Path | None = None):
+        if body is None and path is None:
+            raise ValueError("an archived response needs its body or the path of its archived file")
+        self.url, self.final_url, self.status, self.content_type = url, final_url, status, content_type
+        self.sha256, self.fetched_at, self.path, self._body = sha256, fetched_at, path, body
+
+    @property
+    def body(self) -> bytes:
+        if self._body is None:
+            self._body = Path(self.path).read_bytes()
+        return self._body
+
+    def __repr__(self) -> str:
+        return f"ArchivedResponse({self.url!r}, status={self.status}, sha256={self.sha256[:12]}…)"
 
     @property
     def not_modified(self) -> bool:

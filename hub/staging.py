@@ -44,13 +44,13 @@ def build_staged(con: duckdb.DuckDBPyConnection, spec, store: BodyStore, gazette
     now = datetime.now(timezone.utc)
     crawls = latest_ok_crawls(con, spec.name)
     responses = batch_responses(con, spec.name, crawls["batch_id"].tolist())
-    rows, quarantined, runs, failed = [], [], [], {}
+    rows, frames, quarantined, runs, failed = [], [], [], [], {}
     for unit, batch_id, crawl_started in zip(crawls["unit"], crawls["batch_id"], crawls["started_at"]):
         mine = responses[(responses["batch_id"] == batch_id) & (responses["unit"] == unit)]
         archived = [ArchivedResponse(url=r.url, final_url=r.final_url or r.url,
                                      status=int(r.status) if pd.notna(r.status) else 304,
                                      content_type=_content_type(r.headers), sha256=r.sha256,
-                                     body=store.get(r.sha256), fetched_at=r.fetched_at)
+                                     path=store.path(r.sha256), fetched_at=r.fetched_at)
                     for r in mine.itertuples()]
         try:
             unit_rows, unit_quarantine = spec.parse_unit(unit, archived, gazetteer)
@@ -59,16 +59,21 @@ def build_staged(con: duckdb.DuckDBPyConnection, spec, store: BodyStore, gazette
             runs.append({"source": spec.name, "unit": unit, "batch_id": batch_id, "parsed_at": now, "ok": False,
                          "rows": 0, "quarantined": 0, "error": str(exc)})
             continue
-        for row in unit_rows:
-            row.update(unit=unit, batch_id=batch_id, last_seen_at=crawl_started, absent_listings=0,
-                       checked_batch_id=batch_id)
+        provenance = dict(unit=unit, batch_id=batch_id, last_seen_at=crawl_started, absent_listings=0,
+                          checked_batch_id=batch_id)
+        if isinstance(unit_rows, pd.DataFrame):      # a bulk parser: columns, not dicts
+            frames.append(unit_rows.assign(**provenance))
+        else:
+            for row in unit_rows:
+                row.update(provenance)
+            rows += unit_rows
         for q in unit_quarantine:
             q.update(source=spec.name, unit=unit, batch_id=batch_id, quarantined_at=now)
-        rows += unit_rows
         quarantined += unit_quarantine
         runs.append({"source": spec.name, "unit": unit, "batch_id": batch_id, "parsed_at": now, "ok": True,
                      "rows": len(unit_rows), "quarantined": len(unit_quarantine), "error": None})
-    frame = _dedupe(pd.DataFrame(rows, columns=list(spec.columns)), spec.id_column)
+    frames = [pd.DataFrame(rows, columns=list(spec.columns))] + [f.reindex(columns=list(spec.columns)) for f in frames]
+    frame = _dedupe(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0], spec.id_column)
     listed = {r["unit"]: r["batch_id"] for r in runs if r["ok"]}
     still_listed = {str(q.get("record_ref")) for q in quarantined}
     frame, carried, removed = _carry_over(con, spec, frame, absent_limit, listed, still_listed)
@@ -144,8 +149,11 @@ def _keep_first_seen(con: duckdb.DuckDBPyConnection, spec, frame: pd.DataFrame, 
     table = f"staged.{spec.staged_table}"
     previous = (con.execute(f'SELECT "{spec.id_column}" AS id, first_seen_at FROM {table}').df()
                 if table_exists(con, table) else pd.DataFrame(columns=["id", "first_seen_at"]))
-    first_seen = dict(zip(previous["id"].astype(str), previous["first_seen_at"]))
-    frame["first_seen_at"] = [first_seen.get(str(i), now) for i in frame[spec.id_column]]
+    first_seen = pd.Series(pd.to_datetime(previous["first_seen_at"], utc=True).to_numpy(),
+                           index=previous["id"].astype(str))
+    first_seen = first_seen[~first_seen.index.duplicated()]
+    known = pd.to_datetime(frame[spec.id_column].astype(str).map(first_seen), utc=True)
+    frame["first_seen_at"] = known.fillna(pd.Timestamp(now))
     return frame
 
 

@@ -1,0 +1,302 @@
+"""Set-based parsing of Traffy share-API search pages: DuckDB reads the archived pages, SQL types the rows.
+
+`scrapers.traffy.ticket_row` is the definition of a staged ticket, but it costs ~300 µs a record in
+Python (most of it Thai text clean-up), far too slow for a full pass of the city's history (hundreds
+of thousands of tickets). Here DuckDB reads the archived page files themselves (`read_json`, no JSON
+in Python) and SQL builds the same rows for the common shape of a record:
+
+- strictly the share-API keys, a well-formed ticket id, two plain decimal coordinates inside their
+  ranges, a Postgres UTC timestamp;
+- description and address free of anything `plain_text` would change beyond whitespace (markup,
+  script schemes, zero-width or exotic spaces, Thai marks pythainlp would reorder or drop, non-NFC).
+  Those conditions come from the same pythainlp character classes `normalize` uses.
+
+Short repeated values (problem types, agencies, states, province names) are cleaned in Python once
+per *distinct* value and joined back. Every record outside the common shape goes through
+`ticket_row` itself, so odd records get exactly the row parser's answer and quarantine reason.
+`tests/test_traffy_bulk.py` checks that both paths give identical rows on the sample site's tickets,
+on records built from the 200 real rows, and on adversarial ones.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from pythainlp import (thai_above_vowels, thai_below_vowels, thai_follow_vowels, thai_lead_vowels,
+                       thai_tonemarks)
+
+from hub.raw_archive import ArchivedResponse, UnitFailed
+from scrapers import traffy
+
+API_KEYS = ("ticket_id", "description", "coords", "photo_url", "address", "timestamp", "state",
+            "problem_type_abdul", "org")
+
+
+def _class(chars: str) -> str:
+    return "".join(f"\\x{{{ord(c):04x}}}" for c in chars)
+
+
+_TONES = _class(thai_tonemarks)
+_DANGLING = _class(f"{thai_above_vowels}{thai_below_vowels}{thai_tonemarks}\u0e3a\u0e4c\u0e4d\u0e4e")
+_NO_REPEAT = f"{thai_follow_vowels}{thai_lead_vowels}{thai_above_vowels}{thai_below_vowels}\u0e3a\u0e4c\u0e4d\u0e4e"
+# Whitespace Python's str.split/strip know and SQL's trim and [ \t] do not.
+_EXOTIC_SPACE = r"[\x{0b}\x{0c}\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
+# Anything that makes `plain_text` do more than fold whitespace: such text takes the row parser.
+_NEEDS_CLEANING = "|".join([
+    r"[<&]", r"(?i:script)|(?i:data)\s*:",                              # markup, entities, script URLs
+    r"[\x{200b}\x{200c}\x{200d}\x{feff}]",                              # zero-width marks
+    _EXOTIC_SPACE,
+    r"[\x{0e4d}\x{0e45}]", "\\x{0e40}\\x{0e40}",                        # nikhahit, lakkhangyao, doubled sara e
+    r"[\x{0e38}\x{0e39}]\x{0e3a}",                                     # vowel before phinthu: NFC reorders
+    f"[{_TONES}\\x{{0e4c}}][{_class(thai_above_vowels + thai_below_vowels)}]",   # tone before vowel
+    f"[{_class(thai_follow_vowels)}][{_TONES}]", f"[{_TONES}][{_TONES}]",         # misplaced / doubled tones
+    "|".join(f"{_class(c)} *{_class(c)}" for c in _NO_REPEAT),          # repeated vowels and signs
+    f"(?:^|\\s)[{_DANGLING}]",                                          # marks with no consonant before them
+])
+# Addresses are matched by regexes whose \s and \d mean Unicode classes in Python: keep to ASCII and Thai.
+_ADDRESS_PLAIN = r"^[\x{20}-\x{7e}\x{0e01}-\x{0e5b}\t\n\r]*$"
+_TICKET_ID = "[A-Za-z0-9][A-Za-z0-9-]{3,39}"
+_DECIMAL = r"^-?[0-9]+(\.[0-9]+)?$"
+_PG_UTC = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(\+00(:?00)?|Z)$"
+_DIGIT, _NOT_WORD = "0-9\\x{0e50}-\\x{0e59}", "[^\\s0-9\\x{0e50}-\\x{0e59},]+"
+_ADDR_PROVINCE = f"(?:^|\\s)(?:จังหวัด|จ\\.)\\s*({_NOT_WORD})"
+_ADDR_BEFORE_POSTCODE = f"({_NOT_WORD})\\s+[{_DIGIT}]{{5}}(?:\\s|$|,)"
+_ADDR_DISTRICT = f"(?:^|\\s)(?:เขต|อำเภอ|อ\\.)\\s*:?\\s*({_NOT_WORD})"
+_ADDR_SUBDISTRICT = f"(?:^|\\s)(?:แขวง|ตำบล|ต\\.)\\s*:?\\s*({_NOT_WORD})"
+
+
+def _plain(column: str) -> str:
+    """SQL for `plain_text` on text that needs no cleaning: each line with single spaces and trimmed,
+    empty lines dropped. Most texts have nothing to fold and are returned as they are."""
+    folded = (f"trim(regexp_replace(regexp_replace(regexp_replace({column}, '\\r\\n?', chr(10), 'g'), "
+              f"'[ \\t]+', ' ', 'g'), ' *\\n[ \\n]*', chr(10), 'g'), ' ' || chr(10))")
+    return f"CASE WHEN regexp_matches({column}, '[\\t\\r\\n]|  |^ | $') THEN {folded} ELSE {column} END"
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+# Keys `ticket_row` reads. A record is in the common shape only when the alternative spellings
+# (dump columns, the stat API) are absent, so the API key is the one the row parser would read too.
+ALTERNATIVE_KEYS = ("comment", "photo", "type", "problem_type_fondue", "organization", "last_activity",
+                    "subdistrict", "district", "province")
+_RECORD = "STRUCT(" + ", ".join(f"{k} JSON" for k in (*API_KEYS, *ALTERNATIVE_KEYS)) + ")"
+
+
+_OUTSIDE_ASCII_AND_THAI = "[^\\x00-\\x7f\\x{0e00}-\\x{0e7f}]"
+
+
+def _text_ok(column: str) -> str:
+    """SQL: `column` (text or NULL) needs nothing from `plain_text` beyond folding whitespace.
+
+    One regex pass decides for most texts; only text with characters outside ASCII and Thai (emoji,
+    accented Latin) is also compared with its NFC form (the Thai pairs NFC would reorder are in
+    _NEEDS_CLEANING already). Comparing every text with its NFC form would cost more than parsing."""
+    text = f"coalesce({column}, '')"
+    return (f"CASE WHEN regexp_matches({text}, {_sql_string(_NEEDS_CLEANING + '|' + _OUTSIDE_ASCII_AND_THAI)}) "
+            f"THEN NOT regexp_matches({text}, {_sql_string(_NEEDS_CLEANING)}) AND {text} = nfc_normalize({text}) "
+            f"ELSE true END")
+
+
+# After putting a lat,lon pair right (as parse_coords does), the point must be possible.
+_LAT = ("CASE WHEN abs(TRY_CAST(coords->>0 AS DOUBLE)) <= 90 AND abs(TRY_CAST(coords->>1 AS DOUBLE)) > 90 "
+        "THEN TRY_CAST(coords->>0 AS DOUBLE) ELSE TRY_CAST(coords->>1 AS DOUBLE) END")
+_LON = ("CASE WHEN abs(TRY_CAST(coords->>0 AS DOUBLE)) <= 90 AND abs(TRY_CAST(coords->>1 AS DOUBLE)) > 90 "
+        "THEN TRY_CAST(coords->>1 AS DOUBLE) ELSE TRY_CAST(coords->>0 AS DOUBLE) END")
+_COORDS_IN_RANGE = f"({_LAT}) BETWEEN -90 AND 90 AND ({_LON}) BETWEEN -180 AND 180 AND NOT (({_LAT}) = 0 AND ({_LON}) = 0)"
+
+
+def _records_sql() -> str:
+    """One row per record with its page, position, its fields as JSON and whether SQL can type it."""
+    alternatives = " AND ".join(f"r.{k} IS NULL" for k in ALTERNATIVE_KEYS)
+    return f"""
+    WITH recs AS (
+        SELECT p.page, p.url, p.sha256, p.fetched_at, unnest(j.results) AS r,
+               generate_subscripts(j.results, 1) - 1 AS pos
+        FROM _read j JOIN _pages p ON p.path = j.filename
+    ), fields AS (
+        SELECT page, pos, url, sha256, fetched_at, r, r IS NOT NULL AND {alternatives} AS plain_keys,
+               r.ticket_id->>'$' AS tid, json_type(r.ticket_id) AS tid_type, r.coords AS coords,
+               r.timestamp->>'$' AS ts, json_type(r.timestamp) AS ts_type,
+               r.description->>'$' AS description, json_type(r.description) AS description_type,
+               r.address->>'$' AS address, json_type(r.address) AS address_type,
+               r.photo_url->>'$' AS photo, json_type(r.photo_url) AS photo_type,
+               CAST(r.state AS VARCHAR) AS state_json, CAST(r.problem_type_abdul AS VARCHAR) AS types_json,
+               CAST(r.org AS VARCHAR) AS orgs_json
+        FROM recs
+    )
+    SELECT * EXCLUDE (r), CASE WHEN NOT fast THEN CAST(to_json(r) AS VARCHAR) END AS record FROM (
+    SELECT *,
+           coalesce(plain_keys
+           AND tid_type = 'VARCHAR' AND regexp_full_match(tid, '{_TICKET_ID}')
+           AND json_type(coords) = 'ARRAY' AND json_array_length(coords) = 2
+           AND regexp_matches(coalesce(coords->>0, ''), '{_DECIMAL}')
+           AND regexp_matches(coalesce(coords->>1, ''), '{_DECIMAL}')
+           AND {_COORDS_IN_RANGE}
+           AND ts_type = 'VARCHAR' AND regexp_matches(ts, '{_PG_UTC}')
+           AND coalesce(description_type, 'NULL') IN ('VARCHAR', 'NULL')
+           AND coalesce(address_type, 'NULL') IN ('VARCHAR', 'NULL')
+           AND coalesce(photo_type, 'NULL') IN ('VARCHAR', 'NULL')
+           AND {_text_ok("coalesce(description, '') || chr(1) || coalesce(address, '')")}
+           -- the photo URL is only stripped: no space SQL's trim would leave behind
+           AND NOT regexp_matches(coalesce(photo, ''), {_sql_string(_EXOTIC_SPACE)})
+           AND regexp_matches(coalesce(address, ''), {_sql_string(_ADDRESS_PLAIN)}), false) AS fast   -- NULL: not typed
+    FROM fields)
+    """
+
+
+def _fast_rows_sql() -> str:
+    """The staged row, in SQL, for records in the common shape (mirrors `traffy.ticket_row`)."""
+    return f"""
+    WITH typed AS (
+        SELECT *, CAST(coords->>0 AS DOUBLE) AS c0, CAST(coords->>1 AS DOUBLE) AS c1,
+               nullif({_plain("coalesce(description, '')")}, '') AS description_th,
+               nullif(replace({_plain("coalesce(address, '')")}, chr(10), ' '), '') AS address_th
+        FROM _records WHERE fast
+    ), placed AS (
+        SELECT *,
+               CASE WHEN abs(c0) <= 90 AND abs(c1) > 90 THEN c0 ELSE c1 END AS lat,
+               CASE WHEN abs(c0) <= 90 AND abs(c1) > 90 THEN c1 ELSE c0 END AS lon,
+               coalesce(address_th, '') AS a
+        FROM typed
+    )
+    SELECT page, pos, url, sha256, fetched_at, tid AS ticket_id, types_json, orgs_json, state_json,
+           description_th, lat, lon, address_th,
+           nullif(regexp_extract(a, {_sql_string(_ADDR_SUBDISTRICT)}, 1), '') AS subdistrict_th,
+           nullif(regexp_extract(a, {_sql_string(_ADDR_DISTRICT)}, 1), '') AS district_th,
+           CASE WHEN contains(a, 'กรุงเทพมหานคร') OR contains(a, 'กรุงเทพฯ') THEN 'กรุงเทพมหานคร'
+                ELSE coalesce(nullif(regexp_extract(a, {_sql_string(_ADDR_PROVINCE)}, 1), ''),
+                              nullif(regexp_extract(a, {_sql_string(_ADDR_BEFORE_POSTCODE)}, 1), '')) END AS province_raw,
+           CAST(ts AS TIMESTAMPTZ) AS reported_at, CAST(NULL AS TIMESTAMPTZ) AS last_activity_at,
+           CASE WHEN regexp_matches(lower(trim(coalesce(photo, ''), ' ' || chr(9) || chr(10) || chr(13))), '^https?://')
+                     AND NOT ({' OR '.join(f"contains(photo, {_sql_string(s)})" for s in traffy.STOCK_PHOTOS)})
+                THEN trim(photo, ' ' || chr(9) || chr(10) || chr(13)) END AS photo_url,
+           regexp_full_match(tid, '[A-Z0-9]{{6}}') OR contains(coalesce(description_th, ''), '#1555') AS is_call_centre
+    FROM placed
+    """
+
+
+def _mapped(frame: pd.DataFrame, column: str, parse) -> pd.Series:
+    """`parse` applied once per distinct JSON text of `column` (None for a missing key)."""
+    distinct = {text: parse(None if text is None else json.loads(text))
+                for text in frame[column].drop_duplicates().tolist()}
+    return frame[column].map(lambda text: distinct[text])
+
+
+def _state_label(value) -> str | None:
+    return (traffy._label(value) or None) if isinstance(value, str) else None
+
+
+def _finish_fast(fast: pd.DataFrame) -> pd.DataFrame:
+    if fast.empty:
+        return fast
+    fast["problem_types"] = _mapped(fast, "types_json", traffy.parse_pg_array)
+    fast["organizations"] = _mapped(fast, "orgs_json", traffy.split_organizations)
+    fast["state_th"] = _mapped(fast, "state_json", _state_label)
+    states = {s: traffy.normalize_state(s) for s in fast["state_th"].drop_duplicates().tolist()}
+    fast["state"] = fast["state_th"].map(states)
+    provinces = {p: traffy.normalize_province(p) for p in fast["province_raw"].dropna().unique().tolist()}
+    fast["province_th"] = fast["province_raw"].map(provinces)
+    box = traffy.BANGKOK_BBOX
+    in_box = fast["lat"].between(*box["lat"]) & fast["lon"].between(*box["lon"])
+    fast["in_bangkok"] = fast["province_th"].eq(traffy.BANGKOK_TH).where(fast["province_th"].notna(), in_box)
+    fast["in_bangkok"] = fast["in_bangkok"].astype(bool)
+    return fast
+
+
+def _slow_rows(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, list[dict]]:
+    """Records outside the common shape, through the row parser: rows and quarantined records.
+
+    A record is rebuilt from the keys the row parser reads (keys it ignores are not kept; a key
+    holding null counts as absent, as it does for every field `ticket_row` reads)."""
+    odd = con.execute("SELECT page, pos, url, sha256, fetched_at, record FROM _records WHERE NOT fast "
+                      "ORDER BY page, pos").df()
+    rows, quarantined = [], []
+    for page, pos, url, sha, fetched_at, text in odd.itertuples(index=False):
+        fields = json.loads(text) if isinstance(text, str) else None
+        record = {k: v for k, v in fields.items() if v is not None} if isinstance(fields, dict) else fields
+        origin = traffy._Origin(url, sha, fetched_at)
+        for ok, item in traffy._parse_records([(f"{traffy._ref(record)} #{pos}", record)], origin):
+            if ok:
+                rows.append({**item, "page": page, "pos": pos})
+            else:
+                quarantined.append(item)
+    return pd.DataFrame(rows), quarantined
+
+
+def _read_pages(con: duckdb.DuckDBPyConnection, responses: list[ArchivedResponse]) -> None:
+    """Read every page once into `_read` and check each is a search answer (else UnitFailed)."""
+    con.execute(f"""
+        CREATE TEMP TABLE _read AS
+        SELECT filename, CAST(status AS VARCHAR) AS status, results
+        FROM read_json({_paths(responses)}, columns={{'status': 'JSON', 'results': '{_RECORD}[]'}},
+                       filename=true, format='auto')
+    """)
+    pages = con.execute("SELECT p.page, r.status, r.results IS NOT NULL FROM _read r "
+                        "JOIN _pages p ON p.path = r.filename").fetchall()
+    for page, status, has_results in pages:
+        status = json.loads(status) if status is not None else None
+        bad_status = status is False or (isinstance(status, str)
+                                         and status.strip().lower() in {"error", "fail", "failed"})
+        if not has_results or bad_status:
+            traffy.decode_search(responses[page].body, responses[page].url)    # raises the precise reason
+            raise UnitFailed(f"{responses[page].url}: not a search answer")
+    if len(pages) != len(responses):
+        for response in responses:
+            traffy.decode_search(response.body, response.url)
+        raise UnitFailed("a search page did not read as one JSON answer")
+
+
+def _paths(responses: list[ArchivedResponse]) -> str:
+    return "[" + ", ".join(_sql_string(str(r.path)) for r in responses) + "]"
+
+
+def parse_unit(responses: list[ArchivedResponse]) -> tuple[pd.DataFrame, list[dict]]:
+    """The "api" unit's search pages -> (rows as a DataFrame, quarantined), one row per ticket.
+
+    Same contract and the same rows as `traffy.parse_unit`; responses not backed by an archived file
+    (built in memory) go through the row parser.
+    """
+    if not responses:
+        raise UnitFailed("the unit holds no search responses")
+    if any(r.path is None for r in responses):
+        rows, quarantined = traffy.parse_unit(responses)
+        return pd.DataFrame(rows, columns=[*traffy.STAGED_COLUMNS, "url", "sha256", "fetched_at"]), quarantined
+    with duckdb.connect() as con:
+        con.execute("SET TimeZone = 'UTC'")
+        con.register("_page_list", pd.DataFrame({
+            "page": range(len(responses)), "path": [str(Path(r.path)) for r in responses],
+            "url": [r.url for r in responses], "sha256": [r.sha256 for r in responses],
+            "fetched_at": pd.to_datetime([r.fetched_at for r in responses], utc=True)}))
+        con.execute("CREATE TEMP TABLE _pages AS SELECT * FROM _page_list")
+        try:
+            _read_pages(con, responses)
+            con.execute(f"CREATE TEMP TABLE _records AS {_records_sql()}")
+        except duckdb.Error:
+            for response in responses:                          # the precise reason for the bad page
+                traffy.decode_search(response.body, response.url)
+            rows, quarantined = traffy.parse_unit(responses)    # DuckDB refused what Python reads
+            return pd.DataFrame(rows), quarantined
+        fast = _finish_fast(con.execute(_fast_rows_sql()).df())
+        slow, quarantined = _slow_rows(con)
+    frame = pd.concat([f for f in (fast, slow) if len(f)], ignore_index=True) if len(fast) or len(slow) else fast
+    if frame.empty and not quarantined:
+        raise UnitFailed("the search pages held no tickets")
+    return _dedupe(frame), quarantined
+
+
+def _dedupe(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per ticket, the newest winning, as `traffy.dedupe` (last activity or report time, fetch, order)."""
+    if frame.empty:
+        return frame.reindex(columns=[*traffy.STAGED_COLUMNS, "url", "sha256", "fetched_at"])
+    columns = [*traffy.STAGED_COLUMNS, "url", "sha256", "fetched_at"]
+    if frame["ticket_id"].is_unique:                    # the usual case: nothing to choose between
+        return frame[columns].reset_index(drop=True)
+    frame["_when"] = pd.to_datetime(frame["last_activity_at"], utc=True).fillna(
+        pd.to_datetime(frame["reported_at"], utc=True))
+    frame = frame.sort_values(["_when", "fetched_at", "page", "pos"], kind="stable")
+    frame = frame.drop_duplicates("ticket_id", keep="last").sort_values(["page", "pos"], kind="stable")
+    return frame[columns].reset_index(drop=True)

@@ -1,0 +1,195 @@
+"""The set-based Traffy page parser gives exactly the row parser's rows and quarantine.
+
+`scrapers.traffy.ticket_row` defines a staged ticket; `scrapers.traffy_bulk` must agree with it on
+every record: the sample site's tickets, records built from the 200 real rows of ../shared, and
+records written to hit every rule that sends a record to the row parser.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from hub.raw_archive import ArchivedResponse, UnitFailed
+from sample_sites.traffy import TraffyShare
+from scrapers import traffy, traffy_bulk
+from tests.conftest import SHARED_DATA
+
+REAL_SAMPLE = SHARED_DATA / "traffy_teamchadchart_sample_200rows.csv"
+FETCHED = datetime(2026, 11, 25, 1, 0, tzinfo=timezone.utc)
+
+
+def _pages(records: list, directory: Path, size: int = 50) -> list[ArchivedResponse]:
+    directory.mkdir(parents=True, exist_ok=True)
+    out = []
+    for start in range(0, len(records), size):
+        body = json.dumps({"status": "success", "total": len(records), "results": records[start:start + size]},
+                          ensure_ascii=False).encode()
+        path = directory / f"page-{start // size:04d}.json"
+        path.write_bytes(body)
+        out.append(ArchivedResponse(url=f"http://127.0.0.1:8708/share/teamchadchart/search?offset={start}",
+                                    final_url="", status=200, content_type="application/json",
+                                    sha256=hashlib.sha256(body).hexdigest(), path=path, fetched_at=FETCHED))
+    return out
+
+
+def _normalised(value):
+    if isinstance(value, (list, tuple)) or hasattr(value, "tolist") and not isinstance(value, str):
+        return list(value)
+    if value is None or (not isinstance(value, (str, list)) and pd.isna(value)):
+        return None
+    if isinstance(value, datetime):
+        return pd.Timestamp(value).tz_convert("UTC")
+    return value
+
+
+def _assert_same(responses: list[ArchivedResponse]) -> tuple[pd.DataFrame, list[dict]]:
+    rows, quarantined = traffy.parse_unit(responses)
+    frame, bulk_quarantined = traffy_bulk.parse_unit(responses)
+    assert len(frame) == len(rows)
+    expected = {r["ticket_id"]: r for r in rows}
+    columns = [*traffy.STAGED_COLUMNS, "url", "sha256", "fetched_at"]
+    assert list(frame.columns) == columns
+    mismatches = []
+    for got in frame.to_dict("records"):
+        want = expected[got["ticket_id"]]
+        for column in columns:
+            a, b = _normalised(want[column]), _normalised(got[column])
+            if isinstance(a, float) and isinstance(b, float):
+                same = a == pytest.approx(b, abs=1e-12)
+            else:
+                same = a == b
+            if not same:
+                mismatches.append((got["ticket_id"], column, a, b))
+    assert not mismatches, mismatches[:10]
+    key = lambda q: (q["record_ref"], q["reason"], q["url"])  # noqa: E731
+    assert sorted(map(key, bulk_quarantined)) == sorted(map(key, quarantined))
+    return frame, bulk_quarantined
+
+
+def test_sample_site_tickets_parse_identically(tmp_path):
+    site = TraffyShare(date(2026, 11, 25))
+    records = [site._api_record(t) for t in site.tickets]
+    frame, quarantined = _assert_same(_pages(records, tmp_path))
+    assert len(frame) == len(site.expected_tickets())
+    assert {q["record_ref"].split(" #")[0] for q in quarantined} == {t or "?" for t, _ in site.expected_quarantined()}
+
+
+def _api_record_from_dump(row: dict) -> dict:
+    """A real dump row in the share API's shape (the API is what the periodic crawl reads)."""
+    record = {"ticket_id": row["ticket_id"], "description": row["comment"],
+              "coords": [p.strip() for p in row["coords"].split(",")] if row["coords"] else None,
+              "photo_url": row["photo"], "address": row["address"], "timestamp": row["timestamp"],
+              "state": row["state"], "problem_type_abdul": traffy.parse_pg_array(row["type"])}
+    if row.get("organization"):
+        record["org"] = traffy.split_organizations(row["organization"])
+    return record
+
+
+@pytest.mark.skipif(not REAL_SAMPLE.exists(), reason="../shared/data not present")
+def test_the_200_real_rows_parse_identically(tmp_path):
+    with REAL_SAMPLE.open(encoding="utf-8-sig", newline="") as fh:
+        records = [_api_record_from_dump(r) for r in csv.DictReader(fh)]
+    frame, _ = _assert_same(_pages(records, tmp_path, size=40))
+    assert len(frame) >= 190
+
+
+ODD_RECORDS = [
+    {"ticket_id": "2026-MARKUP", "description": "<b>ไฟดับ</b> &amp; มืด", "coords": ["100.5", "13.7"],
+     "timestamp": "2026-11-24 10:00:00+00"},
+    {"ticket_id": "2026-SCRIPT", "description": "ดูรูป javascript:alert(1)", "coords": ["100.5", "13.7"],
+     "timestamp": "2026-11-24 10:00:00+00"},
+    {"ticket_id": "2026-MARKS1", "description": "น้ำท่วมมมม ทางเท้าาา", "coords": ["100.5", "13.7"],
+     "timestamp": "2026-11-24 10:00:00+00"},
+    {"ticket_id": "2026-MARKS2", "description": "เเจ้งไฟดับ \u0e48ที่ซอย", "coords": ["100.5", "13.7"],
+     "timestamp": "2026-11-24 10:00:00+00"},
+    {"ticket_id": "2026-ZWSPXX", "description": "ถนน\u200bพัง\u00a0มาก", "coords": ["100.5", "13.7"],
+     "timestamp": "2026-11-24 10:00:00+00"},
+    {"ticket_id": "2026-NFCXXX", "description": "Cafe\u0301 หน้าซอย", "coords": ["100.5", "13.7"],
+     "timestamp": "2026-11-24 10:00:00+00"},
+    {"ticket_id": "2026-LINES1", "description": "  บรรทัดแรก  \r\n\r\n   บรรทัดสอง\t\tท้าย  \n", "coords": ["100.5", "13.7"],
+     "timestamp": "2026-11-24 10:00:00+00"},
+    {"ticket_id": "2026-SWAPPD", "description": "สลับพิกัด", "coords": ["13.7", "100.5"],
+     "timestamp": "2026-11-24 10:00:00.5+00"},
+    {"ticket_id": "2026-NUMBER", "description": "พิกัดเป็นตัวเลข", "coords": [100.5, 13.7],
+     "timestamp": "2026-11-24T10:00:00Z"},
+    {"ticket_id": "2026-ZEROZR", "description": "พิกัดศูนย์", "coords": ["0", "0"], "timestamp": "2026-11-24 10:00:00+00"},
+    {"ticket_id": "2026-FARFAR", "description": "พิกัดเกิน", "coords": ["200.0", "95.0"],
+     "timestamp": "2026-11-24 10:00:00+00"},
+    {"ticket_id": "2026-OFFSET", "description": "เวลาไทย", "coords": ["100.5", "13.7"],
+     "timestamp": "2026-11-24 17:00:00+07"},
+    {"ticket_id": "2026-DUMPKY", "comment": "มีคอลัมน์ของไฟล์ดัมพ์", "coords": "100.5,13.7",
+     "timestamp": "2026-11-24 10:00:00+00", "district": "เขตบางกะปิ", "province": "จังหวัดกรุงเทพมหานคร"},
+    {"ticket_id": "2026-ADDRXX", "description": "ที่อยู่ยาว", "coords": ["100.62", "13.76"],
+     "timestamp": "2026-11-24 10:00:00+00",
+     "address": "99/1 ซ.รามคำแหง 24 แขวง หัวหมาก เขต บางกะปิ กรุงเทพมหานคร 10240 ประเทศไทย"},
+    {"ticket_id": "2026-ADDRTH", "description": "ที่อยู่เลขไทย", "coords": ["100.62", "13.76"],
+     "timestamp": "2026-11-24 10:00:00+00", "address": "๙๙ ตำบลบางพูด อำเภอปากเกร็ด นนทบุรี ๑๑๑๒๐"},
+    {"ticket_id": "2026-PHOTOS", "description": "รูป", "coords": ["100.5", "13.7"],
+     "timestamp": "2026-11-24 10:00:00+00", "photo_url": "  https://example.org/x.jpg \n",
+     "state": "กำลังดำเนินการ", "problem_type_abdul": ["ถนน", "ถนน", " ทางเท้า "], "org": ["เขตบางกะปิ"]},
+    {"ticket_id": "2026-STOCKP", "description": "รูปสต็อก", "coords": ["100.5", "13.7"],
+     "timestamp": "2026-11-24 10:00:00+00", "photo_url": "https://storage.googleapis.com/traffy_public_bucket"
+                                                         "/attachment/2022-12/da2125e781282589d482070c3dba1726aa16a4a7.jpg"},
+    {"ticket_id": "ABC123", "description": "สายด่วน #1555", "coords": ["100.5", "13.7"],
+     "timestamp": "2026-11-24 10:00:00+00"},
+    {"ticket_id": "", "description": "ไม่มีรหัส", "coords": ["100.5", "13.7"], "timestamp": "2026-11-24 10:00:00+00"},
+    {"ticket_id": "bad id!", "description": "รหัสแปลก", "coords": ["100.5", "13.7"], "timestamp": "2026-11-24 10:00:00+00"},
+    {"ticket_id": "2026-NOCORD", "description": "ไม่มีพิกัด", "timestamp": "2026-11-24 10:00:00+00"},
+    {"ticket_id": "2026-NATIME", "description": "ไม่มีเวลา", "coords": ["100.5", "13.7"]},
+    {"ticket_id": "2026-BADTIM", "description": "เวลาเสีย", "coords": ["100.5", "13.7"], "timestamp": "เมื่อวาน"},
+    {"ticket_id": "2026-DESCNM", "description": 12345, "coords": ["100.5", "13.7"], "timestamp": "2026-11-24 10:00:00+00"},
+    {"ticket_id": "2026-DUPLIC", "description": "ครั้งแรก", "coords": ["100.5", "13.7"], "timestamp": "2026-11-24 10:00:00+00"},
+    {"ticket_id": "2026-DUPLIC", "description": "ครั้งหลัง", "coords": ["100.5", "13.7"], "timestamp": "2026-11-24 11:00:00+00"},
+    None,
+]
+
+
+def test_every_odd_record_gets_the_row_parsers_answer(tmp_path):
+    frame, quarantined = _assert_same(_pages(ODD_RECORDS, tmp_path, size=7))
+    by_id = frame.set_index("ticket_id")
+    assert by_id.loc["2026-LINES1", "description_th"] == "บรรทัดแรก\nบรรทัดสอง ท้าย"
+    assert by_id.loc["2026-SWAPPD", ["lat", "lon"]].tolist() == [13.7, 100.5]
+    assert by_id.loc["2026-DUPLIC", "description_th"] == "ครั้งหลัง"
+    assert by_id.loc["2026-ADDRXX", "subdistrict_th"] == "หัวหมาก" and by_id.loc["2026-ADDRXX", "in_bangkok"]
+    assert not by_id.loc["2026-ADDRTH", "in_bangkok"]
+    assert "<" not in by_id.loc["2026-MARKUP", "description_th"]
+    assert len(quarantined) >= 6
+
+
+def test_most_records_take_the_sql_path(tmp_path):
+    """The point of the bulk parser: ordinary tickets never go through Python one by one."""
+    site = TraffyShare(date(2026, 11, 25))
+    responses = _pages([site._api_record(t) for t in site.tickets], tmp_path, size=400)
+    calls = []
+    original = traffy._parse_records
+    try:
+        traffy._parse_records = lambda records, origin: (calls.append(1), original(records, origin))[1]
+        frame, _ = traffy_bulk.parse_unit(responses)
+    finally:
+        traffy._parse_records = original
+    assert len(frame) == len(site.expected_tickets())
+    assert len(calls) < 0.05 * len(site.tickets), f"{len(calls)} records went through the row parser"
+
+
+def test_a_bad_page_fails_the_unit_with_the_row_parsers_reason(tmp_path):
+    good = _pages([{"ticket_id": "2026-AAAAAA", "coords": ["100.5", "13.7"],
+                    "timestamp": "2026-11-24 10:00:00+00"}], tmp_path / "good")
+    broken = tmp_path / "broken.json"
+    broken.write_bytes(b"<html><body>502 Bad Gateway</body></html>")
+    bad = ArchivedResponse(url="http://127.0.0.1:8708/x", final_url="", status=200, content_type="text/html",
+                           sha256="0" * 64, path=broken, fetched_at=FETCHED)
+    with pytest.raises(UnitFailed, match="not JSON"):
+        traffy_bulk.parse_unit(good + [bad])
+    status = tmp_path / "status.json"
+    status.write_text(json.dumps({"status": "error", "results": []}))
+    with pytest.raises(UnitFailed, match="status"):
+        traffy_bulk.parse_unit([ArchivedResponse(url="u", final_url="", status=200, content_type=None,
+                                                 sha256="1" * 64, path=status, fetched_at=FETCHED)])
+    with pytest.raises(UnitFailed):
+        traffy_bulk.parse_unit([])
