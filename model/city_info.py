@@ -1,9 +1,8 @@
 """Core tables for city information: news, fact-checks, places, festivals, complaints, contacts, guides.
 
-First version of these parts of the unified model (DESIGN.md). Complaint text is published only
-after model.privacy has scrubbed it (ID numbers, phones, e-mail, LINE ids, plates, names after
-honorifics); addresses and photos are not republished, and locations are coarsened: about 1 km
-for sensitive types (people, noise, animals), about 110 m for the rest.
+These parts of the unified model (DESIGN.md) are small tables built row by row. core.complaints,
+which holds the city's whole Traffy history, is built set-based in model.complaint_table; its
+columns are defined here with the other city-information tables.
 """
 from __future__ import annotations
 
@@ -11,7 +10,6 @@ import pandas as pd
 
 from hub.gazetteer import Gazetteer
 from model.core_tables import as_list, finish, locate, stable_id
-from model.privacy import coarsen_for_types, scrub_series
 from model.wording import headline
 
 NEWS_COLUMNS = {
@@ -112,23 +110,3 @@ def festival_events(frame: pd.DataFrame, gaz: Gazetteer) -> list[dict]:
             "source_url": r["website"] or r["url"], "geotag_method": method, "lat": r["lat"], "lon": r["lon"],
             **_seen(r)})
     return out
-
-
-def complaints(frame: pd.DataFrame, gaz: Gazetteer) -> pd.DataFrame:
-    """Bangkok tickets only: scrubbed text, coarsened location, no address or photo."""
-    bangkok = frame[frame["in_bangkok"].fillna(False).astype(bool)]
-    scrubbed = scrub_series(bangkok["description_th"].fillna("")).tolist()   # vectorised over the column
-    rows = []
-    for r, text in zip(bangkok.to_dict("records"), scrubbed):
-        code, method = _district_of(gaz, r["lon"], r["lat"], r["district_th"])   # from the exact point
-        types = as_list(r["problem_types"])
-        lat, lon = coarsen_for_types(r["lat"], r["lon"], types) if pd.notna(r["lat"]) else (None, None)
-        # The khwaeng named by the ticket, if it lies in the district the point falls in.
-        subdistrict = gaz.match_subdistrict(r["subdistrict_th"], code) if r["subdistrict_th"] and code else None
-        rows.append({"complaint_id": stable_id("traffy", r["ticket_id"]), "source": "traffy",
-                     "ticket_id": r["ticket_id"], "problem_types": types, "description_th": text or None,
-                     "district_code": code, "subdistrict_code": subdistrict, "geotag_method": method,
-                     "state": r["state"],
-                     "reported_at": r["reported_at"], "last_activity_at": r["last_activity_at"],
-                     "lat": lat, "lon": lon, "via_call_centre": bool(r["is_call_centre"]), **_seen(r)})
-    return finish(rows, COMPLAINT_COLUMNS)
