@@ -9,9 +9,9 @@ from hub.rail_network import RailNetwork
 from hub.roads import RoadIndex
 from hub.staging import new_quarantine, typed_times
 from hub.warehouse import append_frame, replace_rows, table_exists
-from model import city_info, core_tables, partner_alerts
+from model import city_info, complaint_table, core_tables, fusion, partner_alerts
 from model.column_docs import table_schema
-from model.lifecycle import with_history
+from model.lifecycle import link_merged, with_episode_ids, with_history
 from pipelines.resources import PartnerSourcesResource, WarehouseResource
 from quality import suites_core
 from quality.row_rules import split_rows
@@ -93,6 +93,18 @@ def _commit(con, key: str, frame: pd.DataFrame, columns: dict[str, str], expecta
 
 ALERT_SOURCES = ["flood_sensors", "rain_gauges", "mea_outages", "mwa_outages", "district_notices", "traffic_events",
                  "rail_notices"]
+# Complaints this recent can confirm a current incident (model.fusion's windows are hours long).
+CONFIRMING_COMPLAINTS_DAYS = 2
+
+
+def _recent_complaints(con, now: datetime) -> pd.DataFrame | None:
+    """Traffy tickets of the last days at their exact points: only counted, never published from here."""
+    if not table_exists(con, "staged.traffy_complaints"):
+        return None
+    return con.execute("""
+        SELECT ticket_id AS complaint_id, lat, lon, reported_at, problem_types FROM staged.traffy_complaints
+        WHERE coalesce(in_bangkok, false) AND reported_at >= ?::TIMESTAMPTZ - to_days(?)
+    """, [now, CONFIRMING_COMPLAINTS_DAYS]).df()
 
 
 def _cleared(staged: dict[str, pd.DataFrame], flood_cm: float, rain_mm: float) -> dict[tuple[str, str], datetime]:
@@ -108,11 +120,13 @@ def _cleared(staged: dict[str, pd.DataFrame], flood_cm: float, rain_mm: float) -
     return out
 
 
-@_core("alerts", ALERT_SOURCES, core_tables.ALERT_COLUMNS,
+@_core("alerts", ALERT_SOURCES + ["traffy_complaints"], core_tables.ALERT_COLUMNS,
        "Area alerts for Bangkok in one model: floods (sensors, heavy rain, traffic reports), planned power and "
        "water outages, road incidents and works, rail disruptions (Bangkok GTFS ids). CAP-style "
        "severity/urgency/certainty, Thai and English headlines, district codes and how they were found. "
-       "Ended alerts stay as history (status ended).")
+       "One incident reported by several sources (a sensor, the traffic feed, citizen complaints) is one alert "
+       "listing them all, with a confidence score that rises with each independent confirmation; the others "
+       "are kept as status merged. Ended alerts stay as history (status ended).")
 def core_alerts(context: dg.AssetExecutionContext, partners: PartnerSourcesResource, warehouse: WarehouseResource):
     gaz = partners.gazetteer()
     settings = partners.settings()
@@ -133,11 +147,16 @@ def core_alerts(context: dg.AssetExecutionContext, partners: PartnerSourcesResou
         rows = [row for table, build in builders.items() if len(staged[table]) for row in build(staged[table])]
         current = core_tables.finish(rows, core_tables.ALERT_COLUMNS)
         previous = con.execute("SELECT * FROM core.alerts").df() if table_exists(con, "core.alerts") else None
-        frame = with_history(current, previous, now, _cleared(staged, flood_cm, rain_mm))
+        # Sensor alerts take their episode ids first, so fusion links the ids that get published.
+        current = core_tables.rehash(fusion.fuse(with_episode_ids(current, previous), _recent_complaints(con, now)))
+        frame = link_merged(with_history(current, previous, now, _cleared(staged, flood_cm, rain_mm)))
         metadata = {
             **_summary(frame, "category"),
             "by_status": dg.MetadataValue.json(frame["status"].value_counts().to_dict() if len(frame) else {}),
             "by_source": dg.MetadataValue.json(frame["source"].value_counts().to_dict() if len(frame) else {}),
+            "fused_incidents": int((frame["related_alert_ids"].map(len) > 0).sum()) if len(frame) else 0,
+            "merged_alerts": int((frame["status"] == "merged").sum()) if len(frame) else 0,
+            "confirmed_by_complaints": int((frame["complaint_count"].fillna(0) > 0).sum()) if len(frame) else 0,
             "boundaries": gaz.boundaries_source or "none: geotagging fell back to names",
             "untagged": int(frame["district_code"].isna().sum()) if len(frame) else 0,
         }
@@ -186,8 +205,18 @@ core_factchecks = _simple_core("factchecks", "factchecks", city_info.FACTCHECK_C
 core_places = _simple_core("places", "tourism_places", city_info.PLACE_COLUMNS, city_info.places, "category",
                            suites_core.places,
                            "Tourist attractions, restaurants and local-product shops, bilingual, geotagged to districts.")
-core_complaints = _simple_core("complaints", "traffy_complaints", city_info.COMPLAINT_COLUMNS, city_info.complaints,
-                               "state", suites_core.complaints, "Traffy Fondue complaints in Bangkok: type, district, state and times, "
-                               "location coarsened to ~110 m. No free text, address or photo until PII scrubbing.")
+@_core("complaints", ["traffy_complaints"], city_info.COMPLAINT_COLUMNS,
+       "Traffy Fondue complaints in Bangkok: type, district and khwaeng, state and times. Text scrubbed of "
+       "personal data; location coarsened to ~1 km for sensitive types, ~110 m otherwise; no address or "
+       "photo. Built set-based (DuckDB spatial join, vectorised scrubbing) for the city's whole history.")
+def core_complaints(context: dg.AssetExecutionContext, partners: PartnerSourcesResource,
+                    warehouse: WarehouseResource):
+    gaz = partners.gazetteer()
+    with warehouse.connect() as con:
+        frame = (complaint_table.build(con, gaz) if table_exists(con, complaint_table.STAGED)
+                 else core_tables.finish([], city_info.COMPLAINT_COLUMNS))
+        results = _commit(con, "complaints", frame, city_info.COMPLAINT_COLUMNS, suites_core.complaints(_codes(gaz)),
+                          _summary(frame, "state"), context.log, _codes(gaz))
+    yield from results
 
 CORE_ASSETS = [core_alerts, core_events, core_news, core_factchecks, core_places, core_complaints]

@@ -183,9 +183,28 @@ ALERT_DOCS: dict[str, tuple[str, str]] = {
         "notice) or citizen_report (reported by the public through an app)."),
     "status": (
         "สถานะการแจ้งเตือน ได้แก่ active (ยังมีผลอยู่) ended (สิ้นสุดแล้ว เช่น ถึงเวลาสิ้นสุด ระดับน้ำลดต่ำกว่าเกณฑ์ "
-        "หรือแหล่งข้อมูลไม่แสดงแล้ว) และ cancelled (แหล่งข้อมูลยกเลิก)",
+        "หรือแหล่งข้อมูลไม่แสดงแล้ว) cancelled (แหล่งข้อมูลยกเลิก) และ merged (รวมเข้ากับการแจ้งเตือนอื่นของเหตุการณ์เดียวกัน)",
         "Alert status: active, ended (its end time passed, the reading fell below the threshold or the source "
-        "stopped listing it) or cancelled (by the source)."),
+        "stopped listing it), cancelled (by the source) or merged (the same incident as another source's alert, "
+        "see merged_into)."),
+    "sources": (
+        "แหล่งข้อมูลทั้งหมดที่รายงานเหตุการณ์เดียวกันนี้ (แหล่งหลักอยู่ก่อน) และ traffy เมื่อมีเรื่องร้องเรียนของประชาชนยืนยัน",
+        "Every source reporting this same incident (the primary's first), plus traffy when citizen complaints "
+        "confirm it."),
+    "related_alert_ids": (
+        "รหัสการแจ้งเตือนจากแหล่งอื่นที่ถูกรวมเข้ากับการแจ้งเตือนนี้เพราะเป็นเหตุการณ์เดียวกัน",
+        "Ids of the alerts from other sources merged into this one because they report the same incident."),
+    "merged_into": (
+        "สำหรับการแจ้งเตือนที่ถูกรวม (status merged) คือรหัสการแจ้งเตือนหลักที่รวมไว้ นอกนั้นว่าง",
+        "On a merged alert (status merged): the id of the primary alert it was merged into; empty otherwise."),
+    "complaint_count": (
+        "จำนวนเรื่องร้องเรียน Traffy Fondue ที่อยู่ใกล้และในช่วงเวลาเดียวกันซึ่งยืนยันเหตุการณ์นี้ (นับเฉพาะ ไม่เผยแพร่รายละเอียด)",
+        "Number of nearby, same-time Traffy Fondue complaints confirming the incident (a count only, no details)."),
+    "confidence_score": (
+        "คะแนนความเชื่อมั่น 0–1 ที่เพิ่มขึ้นเมื่อมีการยืนยันจากหน่วยงานและแหล่งอิสระ: 1 - ผลคูณของ (1 - น้ำหนักของแต่ละแหล่ง) "
+        "โดยเซนเซอร์ 0.9 ประกาศหน่วยงาน 0.8 ประชาชน 0.5 และเรื่องร้องเรียนละ 0.3 (ไม่เกิน 3 เรื่อง)",
+        "Confidence 0–1 that rises with official and independent confirmations: 1 - the product of (1 - weight) "
+        "over the reports, with sensor 0.9, agency notice 0.8, citizen report 0.5 and 0.3 per complaint (at most 3)."),
     "route_ids": (
         "รหัสเส้นทาง GTFS ของกรุงเทพฯ (ชุดข้อมูล Namtang) ของสายรถไฟฟ้าที่ได้รับผลกระทบ ใช้กับประเภท rail_disruption "
         "เท่านั้น ประเภทอื่นเป็นรายการว่าง",

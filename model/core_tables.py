@@ -27,10 +27,13 @@ ALERT_COLUMNS = {
     "subdistrict_code": "VARCHAR",           # the khwaeng named in the source text, inside district_code
     "source_language": "VARCHAR",            # language of the partner's own text: th or en
     "source_url": "VARCHAR", "confidence": "VARCHAR",
-    "status": "VARCHAR",                     # active | ended | cancelled (by the source)
+    "status": "VARCHAR",                     # active | ended | cancelled (by the source) | merged (into another)
     "route_ids": "VARCHAR[]", "stop_ids": "VARCHAR[]",   # Bangkok GTFS ids, rail disruptions only
     "version": "INTEGER",                    # 1, then +1 whenever the alert's content changes
     "references": "VARCHAR[]",               # CAP-style lineage: "<alert_id>:v<n>" of earlier versions
+    # Fusion (model.fusion): one incident reported by several sources is one alert; the others are "merged".
+    "sources": "VARCHAR[]", "related_alert_ids": "VARCHAR[]", "merged_into": "VARCHAR",
+    "complaint_count": "INTEGER", "confidence_score": "DOUBLE",
     "first_seen_at": "TIMESTAMPTZ", "last_seen_at": "TIMESTAMPTZ", "content_hash": "VARCHAR",
 }
 EVENT_COLUMNS = {
@@ -44,7 +47,8 @@ EVENT_COLUMNS = {
 }
 # Fields whose change makes a new version of a record (not fetch times).
 _HASHED = ("category", "severity", "headline_th", "headline_en", "description_th", "description_en", "starts_at",
-           "ends_at", "district_codes", "title_th", "lat", "lon", "status", "route_ids", "stop_ids", "attachments")
+           "ends_at", "district_codes", "title_th", "lat", "lon", "status", "route_ids", "stop_ids", "attachments",
+           "subdistrict_code", "sources", "related_alert_ids", "merged_into", "confidence_score")
 
 
 def new_alert(source: str, record_id: str, category: str, **fields) -> dict:
@@ -79,6 +83,14 @@ def stable_id(source: str, record_id: str) -> str:
 def content_hash(row: dict) -> str:
     payload = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items() if k in _HASHED}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
+
+
+def rehash(frame: pd.DataFrame) -> pd.DataFrame:
+    """Content hashes again after a step that changed rows (fusion)."""
+    if len(frame):
+        frame = frame.copy()
+        frame["content_hash"] = [content_hash(r) for r in frame.to_dict("records")]
+    return frame
 
 
 def present(value) -> bool:

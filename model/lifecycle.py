@@ -92,6 +92,11 @@ def _versions(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFr
     return current
 
 
+def with_episode_ids(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
+    """Sensor and gauge alerts with their episode ids (idempotent: `with_history` applies it too)."""
+    return _episodes(current.copy(), previous)
+
+
 def _episodes(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
     """Give reading-source alerts their episode id: the open episode's, or a new one from its start."""
     reading = current["source"].isin(READING_SOURCES)
@@ -117,4 +122,21 @@ def _episodes(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFr
 def _rehash(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
     if mask.any():
         frame.loc[mask, "content_hash"] = [content_hash(r) for r in frame[mask].to_dict("records")]
+    return frame
+
+
+def link_merged(frame: pd.DataFrame) -> pd.DataFrame:
+    """A primary alert references the versions of the alerts merged into it (CAP `references`), so a
+    client that showed a merged report sees it superseded by the fused alert."""
+    if frame.empty or "related_alert_ids" not in frame:
+        return frame
+    versions = dict(zip(frame["alert_id"], frame["version"].fillna(1).astype(int)))
+    primaries = frame["related_alert_ids"].map(lambda ids: len(as_list(ids)) > 0)
+    if not primaries.any():
+        return frame
+    frame = frame.copy()
+    frame.loc[primaries, "references"] = pd.Series(
+        [list(dict.fromkeys(as_list(refs) + [f"{m}:v{versions[m]}" for m in as_list(ids) if m in versions]))
+         for refs, ids in zip(frame.loc[primaries, "references"], frame.loc[primaries, "related_alert_ids"])],
+        index=frame.index[primaries], dtype=object)
     return frame

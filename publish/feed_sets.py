@@ -39,6 +39,10 @@ def alert_items(alerts: pd.DataFrame, now: datetime) -> list[tuple[FeedItem, lis
                    "certainty": r["certainty"], "district_codes": list(r["district_codes"]),
                    "starts_at": _iso(r["starts_at"]), "ends_at": _iso(r["ends_at"]),
                    "headline_en": r["headline_en"], "source": r["source"], "confidence": r["confidence"],
+                   "sources": as_list(r.get("sources")) or [r["source"]],
+                   "confidence_score": None if pd.isna(r.get("confidence_score")) else float(r["confidence_score"]),
+                   "complaint_count": int(r.get("complaint_count") or 0),
+                   "related_alert_ids": as_list(r.get("related_alert_ids")),
                    **({"route_ids": as_list(r["route_ids"]), "stop_ids": as_list(r["stop_ids"])}
                       if r["category"] == "rail_disruption" else {})})
         out.append((item, list(r["district_codes"])))

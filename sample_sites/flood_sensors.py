@@ -59,7 +59,14 @@ def sensors(gazetteer: Gazetteer, now: datetime) -> list[Sensor]:
             out.append(Sensor(next_id, f"FL.{district.portal_slug[:3].upper()}{district.code[2:]}.{n + 1:02d}",
                               f"{road} เขต{district.name_th} จุดที่ {n + 1}", road, district.code, district.name_th,
                               round(lat + 0.0007 * n, 5), round(lon + 0.0007 * n, 5), status, depth))
+    out.append(SHOWCASE)
     return out
+
+
+# Always flooding, 130 m from the traffic feed's report of the same flood (sample_sites.traffic_events
+# 900211): one incident from two sources, which core.alerts must fuse into one alert.
+SHOWCASE = Sensor(990, "FL.BKP06.09", "ถนนรามคำแหง หน้าห้างเดอะมอลล์บางกะปิ", "ถนนรามคำแหง", "1006", "บางกะปิ",
+                  13.7660, 100.6420, "flooding", 25.0)
 
 
 class FloodSensors:

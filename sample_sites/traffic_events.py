@@ -66,6 +66,9 @@ _BANGKOK = [
      13.9180, 100.6640, (-3, "17:10"), 24 * 365 * 3, _USER),          # stop three years ahead: real
     (900205, FLOOD, "น้ำท่วม ถนนรามคำแหง หน้ามหาวิทยาลัย", "Flooding on Ramkhamhaeng Rd",
      "น้ำท่วมสูงประมาณ 15 ซม.", 13.7600, 100.6400, (0, "03:30"), 10, "itic.ramkhamhaeng"),
+    # The same flood as the flood site's always-flooding sensor FL.BKP06.09, reported by a driver.
+    (900211, FLOOD, "น้ำท่วมขัง ถ.รามคำแหง หน้าห้างเดอะมอลล์บางกะปิ", "Flooding on Ramkhamhaeng Rd at The Mall Bangkapi",
+     "น้ำท่วมขังผิวจราจร ช่องทางซ้ายผ่านไม่ได้", 13.7670, 100.6430, (-1, "23:00"), 26, "itic.ramkhamhaeng"),
     (900206, FLOOD, "น้ำท่วม ซอยอ่อนนุช 17", "",
      "น้ำท่วมขังในซอย\r\n", 13.7050, 100.6000, (-1, "21:00"), 20, _USER),
     (900301, CONSTRUCTION, "ก่อสร้างรถไฟฟ้าสายสีม่วงใต้ ถนนสามเสน", "MRT Purple Line construction on Samsen Rd",

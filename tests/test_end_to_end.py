@@ -176,13 +176,14 @@ def test_every_partner_source_reaches_the_published_files(two_runs):
              if o.ends_at > now and not o.reason.startswith("ยกเลิก")]     # a cancelled outage is no alert
     assert len(by_source["mwa_outages"]) == len(water)
     events_now = [e for e in _site(pipeline, "traffic_events").expected_events() if e.ends_at is None or e.ends_at > now]
-    assert by_source["traffic_events"] == {stable_id("traffic_events", e.eid) for e in events_now}
-    # Heavy rain: one flood-risk alert per gauge over the threshold.
+    merged = {alert_id for (alert_id,) in pipeline.query("SELECT alert_id FROM core.alerts WHERE status = 'merged'")}
+    assert by_source["traffic_events"] == {stable_id("traffic_events", e.eid) for e in events_now} - merged
+    # Heavy rain: one flood-risk alert per gauge over the threshold (published, or fused into another alert).
     heavy = set(_site(pipeline, "rain_gauges").expected_heavy_rain(35))
-    active_rain = pipeline.query("SELECT alert_id, source_record_id FROM core.alerts "
-                                 "WHERE source = 'rain_gauges' AND status = 'active'")
-    assert {gauge for _, gauge in active_rain} == heavy
-    assert by_source["rain_gauges"] == {alert_id for alert_id, _ in active_rain}
+    rain = pipeline.query("SELECT alert_id, source_record_id FROM core.alerts "
+                          "WHERE source = 'rain_gauges' AND status IN ('active', 'merged')")
+    assert {gauge for _, gauge in rain} == heavy
+    assert by_source["rain_gauges"] == {alert_id for alert_id, _ in rain} - merged
     # Rail: active disruptions name real Bangkok GTFS ids.
     rail = [i for i in alerts if i["_bkk"]["source"] == "rail_service"]
     assert rail and all(i["_bkk"]["route_ids"] for i in rail if i["_bkk"]["category"] == "rail_disruption")
@@ -260,3 +261,24 @@ def test_alerts_name_the_khwaeng_from_the_text_and_tag_the_source_language(two_r
     languages = dict(pipeline.query("SELECT source, string_agg(DISTINCT source_language, ',') FROM core.alerts "
                                     "GROUP BY 1"))
     assert languages["mea_outages"] == "en" and languages["mwa_outages"] == "th"
+
+
+def test_one_flood_reported_by_a_sensor_and_a_driver_is_one_published_alert(two_runs):
+    """Fusion end to end: the sample sites' showcase flood (sensor FL.BKP06.09 and traffic report 900211)."""
+    from model.core_tables import stable_id
+    from model.fusion import SOURCE_WEIGHT
+    pipeline = two_runs[0]
+    items = {i["id"].rsplit(":", 1)[1]: i for i in _feed(pipeline, "v1/alerts/all.json")["items"]}
+    report = stable_id("traffic_events", "900211")
+    status, primary = pipeline.query(f"SELECT status, merged_into FROM core.alerts WHERE alert_id = '{report}'")[0]
+    assert status == "merged" and report not in items
+    fused = items[primary]["_bkk"]
+    assert fused["source"] == "flood_sensors" and fused["sources"][:2] == ["flood_sensors", "traffic_events"]
+    assert report in fused["related_alert_ids"]
+    assert fused["confidence_score"] > SOURCE_WEIGHT["official_sensor"]     # a confirmation raised it
+    references = pipeline.query(f"SELECT \"references\" FROM core.alerts WHERE alert_id = '{primary}'")[0][0]
+    assert any(r.startswith(f"{report}:v") for r in references)              # CAP lineage to the merged report
+    # Every merged alert points at a published alert that lists its source.
+    for alert_id, source, into in pipeline.query("SELECT alert_id, source, merged_into FROM core.alerts "
+                                                 "WHERE status = 'merged'"):
+        assert alert_id not in items and source in items[into]["_bkk"]["sources"]
