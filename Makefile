@@ -6,7 +6,7 @@ STAMP      := $(VENV)/.installed
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export GX_ANALYTICS_ENABLED := False
 
-.PHONY: install demo test dev serve sites validate bench-crawl clean
+.PHONY: install demo test dev serve sites validate bench bench-crawl clean
 
 install: $(STAMP)
 
@@ -47,6 +47,17 @@ sites: $(STAMP)
 ## share answered 304 or skipped, wall time, and whether any host got more than its rate limit
 bench-crawl: $(STAMP)
 	$(PY) -m benchmarks.crawl
+
+## bench: 500,000 complaints + ~1,900 notices + 7,200 sensor readings, raw -> staged -> core -> publish, timed
+## per layer with peak memory, against a bare DuckDB read_json and dlt's load of the same pages
+DLT_VENV := .venv-dlt
+$(DLT_VENV)/.installed: requirements-bench.lock
+	$(PYTHON_BIN) -m venv $(DLT_VENV)
+	$(DLT_VENV)/bin/pip install --quiet -r requirements-bench.lock
+	touch $@
+
+bench: $(STAMP) $(DLT_VENV)/.installed
+	$(PY) -m benchmarks.city_scale
 
 validate: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 	$(VENV)/bin/dagster definitions validate -w workspace.yaml

@@ -217,10 +217,11 @@ def _attachments(code: str, slug: str, notice_id: str, kind: str, i: int, posted
     return tuple(out)
 
 
-def notices_for(code: str, district_name: str, today: date, slug: str | None = None) -> list[Notice]:
+def notices_for(code: str, district_name: str, today: date, slug: str | None = None, scale: int = 1) -> list[Notice]:
+    """A district's notices; `scale` multiplies their number (the benchmark's city-scale load)."""
     slug = slug if slug is not None else Gazetteer.load().district(code).portal_slug
     rng = random.Random(f"{code}-{today.isoformat()}")
-    count = 8 + int(code) % 4            # 8..11 notices: two or three list pages
+    count = (8 + int(code) % 4) * scale  # 8..11 notices: two or three list pages
     out = []
     for i, kind in enumerate(_kinds_for(code, count)):
         variants = TEMPLATES[kind]
@@ -271,13 +272,15 @@ class DistrictPortals:
     """Paths: /<slug>/news (?page=N for table/cards, ?start=N for wp) and /<slug>/news/<notice_id>."""
     name = "district_portals"
 
-    def __init__(self, gazetteer: Gazetteer, today: date | None = None):
+    def __init__(self, gazetteer: Gazetteer, today: date | None = None, scale: int = 1):
         self.gazetteer = gazetteer
         self.today = today
+        self.scale = scale
         self.by_slug = {d.portal_slug: d for d in gazetteer.districts}
 
     def _notices(self, district) -> list[Notice]:
-        return notices_for(district.code, district.name_th, self.today or today_bangkok(), district.portal_slug)
+        return notices_for(district.code, district.name_th, self.today or today_bangkok(), district.portal_slug,
+                           self.scale)
 
     def expected_notices(self) -> list[Notice]:
         return expected_notices(self.gazetteer, self.today)

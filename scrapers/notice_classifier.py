@@ -220,12 +220,18 @@ def _tables() -> _Tables:
 
 def tokens(text: str) -> list[str]:
     """Words of a notice text (normalised, Thai digits as Arabic, lower case, no whitespace tokens)."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=65_536)
+def _tokens(text: str) -> tuple[str, ...]:
+    """Cached: titles repeat across districts and runs ("ประชาสัมพันธ์โครงการฉีดวัคซีน...")."""
     from pythainlp.tokenize import word_tokenize
     text = arabic_digits(normalize_thai(text)).lower()
     if not text:
-        return []
-    return [t for t in word_tokenize(text, custom_dict=_tokenizer_dict(), engine="newmm", keep_whitespace=False)
-            if t.strip()]
+        return ()
+    return tuple(t for t in word_tokenize(text, custom_dict=_tokenizer_dict(), engine="newmm", keep_whitespace=False)
+                 if t.strip())
 
 
 def _grams(words: list[str]) -> set[str]:
