@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from hub.gazetteer import Gazetteer
-from model.core_tables import as_list, finish, locate, stable_id
+from model.core_tables import as_list, finish, locate, stable_id, subdistrict_in_text
 from model.wording import headline
 
 NEWS_COLUMNS = {
@@ -107,6 +107,8 @@ def festival_events(frame: pd.DataFrame, gaz: Gazetteer) -> list[dict]:
             "headline_th": f"{th} · {r['name_th']}", "headline_en": f"{en} · {r['name_en'] or r['name_th']}",
             "description_th": r["description_th"] or "", "starts_at": start, "ends_at": end, "all_day": True,
             "district_code": code, "organiser_th": None, "organiser_en": None, "contact_phone": r["phone"],
+            "subdistrict_code": subdistrict_in_text(gaz, f"{r['address_th'] or ''} {r['description_th'] or ''}",
+                                                    [code] if code else []),
             "source_url": r["website"] or r["url"], "geotag_method": method, "lat": r["lat"], "lon": r["lon"],
             **_seen(r)})
     return out

@@ -271,6 +271,10 @@ EVENT_DOCS: dict[str, tuple[str, str]] = {
         "เป็นจริงเมื่อกิจกรรมจัดทั้งวันโดยไม่ระบุช่วงเวลา",
         "True when the event lasts whole days without a time of day."),
     "district_code": _district("เขตที่จัดกิจกรรม", "the district where the event takes place"),
+    "subdistrict_code": (
+        "รหัสแขวง (DOPA 6 หลัก) ที่ข้อความประกาศหรือที่อยู่ระบุ เมื่อแขวงนั้นอยู่ในเขตที่จัดกิจกรรม ไม่เช่นนั้นว่าง",
+        "Six-digit DOPA subdistrict (khwaeng) code named in the notice text or address, when that khwaeng lies "
+        "in the event's district; otherwise empty."),
     "organiser_th": (
         "ชื่อผู้จัดกิจกรรมภาษาไทย เช่น สำนักงานเขตบางรัก ว่างเมื่อไม่ทราบ",
         "Organiser's name in Thai, such as the district office; null when unknown."),

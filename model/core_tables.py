@@ -40,7 +40,8 @@ EVENT_COLUMNS = {
     "event_id": "VARCHAR", "source": "VARCHAR", "source_record_id": "VARCHAR", "category": "VARCHAR",
     "title_th": "VARCHAR", "title_en": "VARCHAR", "headline_th": "VARCHAR", "headline_en": "VARCHAR",
     "description_th": "VARCHAR", "starts_at": "TIMESTAMPTZ", "ends_at": "TIMESTAMPTZ", "all_day": "BOOLEAN",
-    "district_code": "VARCHAR", "organiser_th": "VARCHAR", "organiser_en": "VARCHAR", "contact_phone": "VARCHAR",
+    "district_code": "VARCHAR", "subdistrict_code": "VARCHAR",   # the khwaeng the text names, inside the district
+    "organiser_th": "VARCHAR", "organiser_en": "VARCHAR", "contact_phone": "VARCHAR",
     "source_url": "VARCHAR", "geotag_method": "VARCHAR", "lat": "DOUBLE", "lon": "DOUBLE",
     "attachments": "VARCHAR",                # JSON list of {title, url, type}: the notice's PDFs, forms, images
     "first_seen_at": "TIMESTAMPTZ", "last_seen_at": "TIMESTAMPTZ", "content_hash": "VARCHAR",
@@ -210,7 +211,9 @@ def district_events(notices: pd.DataFrame, gaz: Gazetteer) -> list[dict]:
             "title_th": r["title_th"], "title_en": en.split(" · ")[0] + f" · {district.name_en}",
             "headline_th": th, "headline_en": en, "description_th": r["body_th"],
             "starts_at": r["starts_at"], "ends_at": r["ends_at"], "all_day": bool(r["all_day"]),
-            "district_code": district.code, "organiser_th": f"สำนักงานเขต{district.name_th}",
+            "district_code": district.code,
+            "subdistrict_code": subdistrict_in_text(gaz, f"{r['title_th']} {r['body_th'] or ''}", [district.code]),
+            "organiser_th": f"สำนักงานเขต{district.name_th}",
             "organiser_en": f"{district.name_en} District Office", "contact_phone": district.office_phone,
             "source_url": r["url"], "geotag_method": "source_unit", "attachments": r.get("attachments") or "[]",
             "first_seen_at": r["first_seen_at"], "last_seen_at": r["last_seen_at"],
