@@ -72,7 +72,9 @@ def build_staged(con: duckdb.DuckDBPyConnection, spec, store: BodyStore, gazette
         quarantined += unit_quarantine
         runs.append({"source": spec.name, "unit": unit, "batch_id": batch_id, "parsed_at": now, "ok": True,
                      "rows": len(unit_rows), "quarantined": len(unit_quarantine), "error": None})
-    frames = [pd.DataFrame(rows, columns=list(spec.columns))] + [f.reindex(columns=list(spec.columns)) for f in frames]
+    frames = [f.reindex(columns=list(spec.columns)) for f in frames if len(f)]
+    if rows or not frames:
+        frames.insert(0, pd.DataFrame(rows, columns=list(spec.columns)))
     frame = _dedupe(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0], spec.id_column)
     listed = {r["unit"]: r["batch_id"] for r in runs if r["ok"]}
     still_listed = {str(q.get("record_ref")) for q in quarantined}

@@ -10,7 +10,7 @@ import pandas as pd
 
 from hub.gazetteer import Gazetteer
 from model.core_tables import as_list, finish, locate, stable_id, subdistrict_in_text
-from model.wording import headline
+from model.wording import event_description_en, headline
 
 NEWS_COLUMNS = {
     "news_id": "VARCHAR", "source": "VARCHAR", "source_record_id": "VARCHAR", "kind": "VARCHAR",
@@ -106,6 +106,7 @@ def festival_events(frame: pd.DataFrame, gaz: Gazetteer) -> list[dict]:
             "category": "festival", "title_th": r["name_th"], "title_en": r["name_en"] or r["name_th"],
             "headline_th": f"{th} · {r['name_th']}", "headline_en": f"{en} · {r['name_en'] or r['name_th']}",
             "description_th": r["description_th"] or "", "starts_at": start, "ends_at": end, "all_day": True,
+            "description_en": r["description_en"] or event_description_en("festival", None, start, end, True),
             "district_code": code, "organiser_th": None, "organiser_en": None, "contact_phone": r["phone"],
             "subdistrict_code": subdistrict_in_text(gaz, f"{r['address_th'] or ''} {r['description_th'] or ''}",
                                                     [code] if code else []),

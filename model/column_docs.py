@@ -260,6 +260,10 @@ EVENT_DOCS: dict[str, tuple[str, str]] = {
     "description_th": (
         "รายละเอียดกิจกรรมภาษาไทยเป็นข้อความล้วน (ตัดแท็ก HTML ออกแล้ว)",
         "Thai details of the event as plain text (HTML removed)."),
+    "description_en": (
+        "รายละเอียดภาษาอังกฤษ สร้างจากข้อมูลที่มีโครงสร้าง (อะไร ผู้จัด เมื่อไร) หากแหล่งข้อมูลมีแต่ภาษาไทยจะบอกว่ารายละเอียดอยู่ในภาษาไทย",
+        "English details built from the fields (what, organiser, when); where the source writes only Thai, it "
+        "says the details are in Thai."),
     "starts_at": (
         f"เวลาเริ่มกิจกรรม ({_TZ_TH}) กิจกรรมทั้งวันจะเริ่มเวลาเที่ยงคืนของวันแรก",
         f"When the event starts ({_TZ_EN}); all-day events start at midnight of their first day."),

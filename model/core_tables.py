@@ -15,7 +15,7 @@ import pandas as pd
 
 from hub.gazetteer import Gazetteer
 from hub.roads import RoadIndex
-from model.wording import headline
+from model.wording import event_description_en, headline
 
 ALERT_COLUMNS = {
     "alert_id": "VARCHAR", "source": "VARCHAR", "source_record_id": "VARCHAR", "category": "VARCHAR",
@@ -39,7 +39,8 @@ ALERT_COLUMNS = {
 EVENT_COLUMNS = {
     "event_id": "VARCHAR", "source": "VARCHAR", "source_record_id": "VARCHAR", "category": "VARCHAR",
     "title_th": "VARCHAR", "title_en": "VARCHAR", "headline_th": "VARCHAR", "headline_en": "VARCHAR",
-    "description_th": "VARCHAR", "starts_at": "TIMESTAMPTZ", "ends_at": "TIMESTAMPTZ", "all_day": "BOOLEAN",
+    "description_th": "VARCHAR", "description_en": "VARCHAR",
+    "starts_at": "TIMESTAMPTZ", "ends_at": "TIMESTAMPTZ", "all_day": "BOOLEAN",
     "district_code": "VARCHAR", "subdistrict_code": "VARCHAR",   # the khwaeng the text names, inside the district
     "organiser_th": "VARCHAR", "organiser_en": "VARCHAR", "contact_phone": "VARCHAR",
     "source_url": "VARCHAR", "geotag_method": "VARCHAR", "lat": "DOUBLE", "lon": "DOUBLE",
@@ -210,6 +211,8 @@ def district_events(notices: pd.DataFrame, gaz: Gazetteer) -> list[dict]:
             "source_record_id": r["notice_id"], "category": r["kind"],
             "title_th": r["title_th"], "title_en": en.split(" · ")[0] + f" · {district.name_en}",
             "headline_th": th, "headline_en": en, "description_th": r["body_th"],
+            "description_en": event_description_en(r["kind"], f"the {district.name_en} District Office",
+                                                   r["starts_at"], r["ends_at"], bool(r["all_day"])),
             "starts_at": r["starts_at"], "ends_at": r["ends_at"], "all_day": bool(r["all_day"]),
             "district_code": district.code,
             "subdistrict_code": subdistrict_in_text(gaz, f"{r['title_th']} {r['body_th'] or ''}", [district.code]),

@@ -1,7 +1,7 @@
 """Bilingual headlines built from structured fields ("Power outage · Chatuchak · Sat 28 Nov 09:00–15:00")."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from hub.thai_dates import BANGKOK
 
@@ -73,3 +73,18 @@ def headline(category: str, place_th: str, place_en: str, start: datetime | None
         parts_th.append(when_th(start, end, all_day))
         parts_en.append(when_en(start, end, all_day))
     return " · ".join(p for p in parts_th if p), " · ".join(p for p in parts_en if p)
+
+
+def event_description_en(category: str, organiser_en: str | None, start: datetime | None, end: datetime | None,
+                         all_day: bool = False) -> str:
+    """English details built from an event's fields, for sources that write only Thai:
+    "Pet rabies vaccination by the Bang Kapi District Office, Sat 28 Nov 09:00–12:00. Details in Thai."""
+    label = LABELS.get(category, LABELS["other"])[1]
+    start, end = _moment(start), _moment(end)
+    text = label + (f" by {organiser_en}" if organiser_en else "")
+    if start is not None:
+        last = _local(end) if end is not None else None
+        several_days = all_day and last is not None and (last.date() - _local(start).date()).days > 1
+        text += (f", {when_en(start, None, True)} to {when_en(last - timedelta(days=1), None, True)}" if several_days
+                 else f", {when_en(start, end, all_day)}")
+    return text + ". Details in Thai at the source link."

@@ -62,6 +62,7 @@ def event_items(events: pd.DataFrame, now: datetime) -> list[tuple[FeedItem, lis
             categories=(r["category"],),
             extra={"category": r["category"], "district_code": r["district_code"], "starts_at": _iso(r["starts_at"]),
                    "ends_at": _iso(r["ends_at"]), "all_day": bool(r["all_day"]), "title_en": r["title_en"],
+                   "description_en": r.get("description_en"),
                    "headline_en": r["headline_en"], "organiser": r["organiser_th"], "phone": r["contact_phone"],
                    "attachments": _attachments(r.get("attachments"))})
         out.append((item, [r["district_code"]]))

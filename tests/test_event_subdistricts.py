@@ -1,4 +1,4 @@
-"""Events carry the khwaeng their notice names, only when it lies in the notice's own district."""
+"""Events carry the khwaeng their notice names (only inside the notice's own district) and English details."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -30,3 +30,9 @@ def test_a_khwaeng_of_another_district_or_none_gives_no_code():
     rows = district_events(pd.DataFrame([_notice("1001", "ณ ศาลาชุมชน แขวงคลองจั่น", "1001001"),
                                          _notice("1006", "ณ ลานอเนกประสงค์ สำนักงานเขต", "1006002")]), GAZ)
     assert [r["subdistrict_code"] for r in rows] == [None, None]
+
+
+def test_thai_only_notices_get_english_details_built_from_their_fields():
+    row = district_events(pd.DataFrame([_notice("1006", "ณ ศาลาชุมชน")]), GAZ)[0]
+    assert row["description_en"] == ("Pet rabies vaccination by the Bang Kapi District Office, Wed 25 Nov. "
+                                     "Details in Thai at the source link.")
