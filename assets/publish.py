@@ -17,11 +17,11 @@ from publish.release import ReleaseWriter
 from publish.validate import validate_feeds
 
 
-def _read(warehouse: WarehouseResource, table: str) -> pd.DataFrame:
+def _read(warehouse: WarehouseResource, table: str, where: str = "", params: list | None = None) -> pd.DataFrame:
     with warehouse.connect(read_only=True) as con:
         if not table_exists(con, table):
             raise dg.Failure(f"{table} does not exist yet: materialise the core layer first")
-        return con.execute(f"SELECT * FROM {table}").df()
+        return con.execute(f"SELECT * FROM {table} {where}", params or []).df()
 
 
 def _release(public_tree: PublicTreeResource, files: dict[str, bytes], prefixes: list[str], now: datetime,
@@ -96,8 +96,9 @@ def reference_documents(warehouse: WarehouseResource, public_tree: PublicTreeRes
          "v1/complaints/all.json and per district.", {"json"})
 def complaint_documents(partners: PartnerSourcesResource, warehouse: WarehouseResource,
                         public_tree: PublicTreeResource):
-    frame = _read(warehouse, "core.complaints")
     now = datetime.now(timezone.utc)
+    # core.complaints holds the whole history (hundreds of thousands of rows): read only the window.
+    frame = _read(warehouse, "core.complaints", "WHERE reported_at >= ?", [now - city_sets.COMPLAINT_WINDOW])
     files = city_sets.complaint_files(frame, partners.gazetteer(), now)
     return _release(public_tree, files, ["v1/complaints"], now, len(frame))
 
