@@ -25,6 +25,7 @@ import pandas as pd
 from hub.gazetteer import Gazetteer
 from hub.spatial import DEFAULT_TABLE, load_districts, tag_points
 from model.city_info import COMPLAINT_COLUMNS
+from model.core_tables import as_list
 from model.privacy import DEFAULT_DECIMALS, SENSITIVE_COMPLAINT_TYPES, SENSITIVE_DECIMALS, coarsen, scrub_series
 
 STAGED = "staged.traffy_complaints"
@@ -56,7 +57,6 @@ def _bangkok_tickets(con: duckdb.DuckDBPyConnection, staged: str) -> pd.DataFram
                     ELSE {DEFAULT_DECIMALS} END AS decimals
         FROM {staged}
         WHERE coalesce(in_bangkok, false)
-        ORDER BY ticket_id
     """, [sensitive]).df()
 
 
@@ -87,16 +87,13 @@ def _subdistricts(tickets: pd.DataFrame, codes: pd.Series, gaz: Gazetteer) -> pd
                      dtype=object) if len(lookup) else pd.Series(None, index=tickets.index, dtype=object)
 
 
-def _content_hashes(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.Series:
-    """sha256 of the published fields, computed in DuckDB for the whole table at once."""
-    parts = ", ".join(f"coalesce(CAST({c} AS VARCHAR), '')" for c in _HASHED)
-    con.register("_complaints_for_hash", frame[list(_HASHED)])
-    try:
-        hashes = con.execute(f"SELECT complaint_id, sha256(concat_ws(chr(31), {parts})) AS h "
-                             "FROM _complaints_for_hash").df()
-    finally:
-        con.unregister("_complaints_for_hash")
-    return frame["complaint_id"].map(hashes.set_index("complaint_id")["h"])
+def _content_hashes(frame: pd.DataFrame) -> pd.Series:
+    """A 64-bit hash of the published fields per row, vectorised (pandas' hash_pandas_object): it
+    only tells whether a complaint changed between runs, so it need not be cryptographic."""
+    fields = frame[list(_HASHED)].copy()
+    fields["problem_types"] = fields["problem_types"].map(lambda types: "\x1f".join(as_list(types)))
+    hashed = pd.util.hash_pandas_object(fields, index=False).to_numpy()
+    return pd.Series(np.char.mod("%016x", hashed), index=frame.index)
 
 
 def build(con: duckdb.DuckDBPyConnection, gaz: Gazetteer, staged: str = STAGED) -> pd.DataFrame:
@@ -111,5 +108,5 @@ def build(con: duckdb.DuckDBPyConnection, gaz: Gazetteer, staged: str = STAGED) 
     frame["description_th"] = scrub_series(frame["description_th"].fillna("")).replace("", None)
     lat, lon = coarsen(frame["lat"], frame["lon"], frame["decimals"].to_numpy())
     frame["lat"], frame["lon"] = lat, lon
-    frame["content_hash"] = _content_hashes(con, frame) if len(frame) else pd.Series(dtype=object)
+    frame["content_hash"] = _content_hashes(frame) if len(frame) else pd.Series(dtype=object)
     return frame.reindex(columns=list(COMPLAINT_COLUMNS)).reset_index(drop=True)
