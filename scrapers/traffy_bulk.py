@@ -30,6 +30,7 @@ from pythainlp import (thai_above_vowels, thai_below_vowels, thai_follow_vowels,
 from hub.raw_archive import ArchivedResponse, UnitFailed
 from scrapers import traffy
 
+ROW_COLUMNS = [*traffy.STAGED_COLUMNS, "url", "sha256", "fetched_at"]    # what parse_unit returns
 API_KEYS = ("ticket_id", "description", "coords", "photo_url", "address", "timestamp", "state",
             "problem_type_abdul", "org")
 
@@ -264,7 +265,7 @@ def parse_unit(responses: list[ArchivedResponse]) -> tuple[pd.DataFrame, list[di
         raise UnitFailed("the unit holds no search responses")
     if any(r.path is None for r in responses):
         rows, quarantined = traffy.parse_unit(responses)
-        return pd.DataFrame(rows, columns=[*traffy.STAGED_COLUMNS, "url", "sha256", "fetched_at"]), quarantined
+        return pd.DataFrame(rows, columns=ROW_COLUMNS), quarantined
     with duckdb.connect() as con:
         con.execute("SET TimeZone = 'UTC'")
         con.register("_page_list", pd.DataFrame({
@@ -279,7 +280,7 @@ def parse_unit(responses: list[ArchivedResponse]) -> tuple[pd.DataFrame, list[di
             for response in responses:                          # the precise reason for the bad page
                 traffy.decode_search(response.body, response.url)
             rows, quarantined = traffy.parse_unit(responses)    # DuckDB refused what Python reads
-            return pd.DataFrame(rows), quarantined
+            return pd.DataFrame(rows, columns=ROW_COLUMNS), quarantined
         fast = _finish_fast(con.execute(_fast_rows_sql()).df())
         slow, quarantined = _slow_rows(con)
     frame = pd.concat([f for f in (fast, slow) if len(f)], ignore_index=True) if len(fast) or len(slow) else fast
@@ -291,12 +292,11 @@ def parse_unit(responses: list[ArchivedResponse]) -> tuple[pd.DataFrame, list[di
 def _dedupe(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per ticket, the newest winning, as `traffy.dedupe` (last activity or report time, fetch, order)."""
     if frame.empty:
-        return frame.reindex(columns=[*traffy.STAGED_COLUMNS, "url", "sha256", "fetched_at"])
-    columns = [*traffy.STAGED_COLUMNS, "url", "sha256", "fetched_at"]
+        return frame.reindex(columns=ROW_COLUMNS)
     if frame["ticket_id"].is_unique:                    # the usual case: nothing to choose between
-        return frame[columns].reset_index(drop=True)
+        return frame[ROW_COLUMNS].reset_index(drop=True)
     frame["_when"] = pd.to_datetime(frame["last_activity_at"], utc=True).fillna(
         pd.to_datetime(frame["reported_at"], utc=True))
     frame = frame.sort_values(["_when", "fetched_at", "page", "pos"], kind="stable")
     frame = frame.drop_duplicates("ticket_id", keep="last").sort_values(["page", "pos"], kind="stable")
-    return frame[columns].reset_index(drop=True)
+    return frame[ROW_COLUMNS].reset_index(drop=True)

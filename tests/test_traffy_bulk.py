@@ -193,3 +193,18 @@ def test_a_bad_page_fails_the_unit_with_the_row_parsers_reason(tmp_path):
                                                  sha256="1" * 64, path=status, fetched_at=FETCHED)])
     with pytest.raises(UnitFailed):
         traffy_bulk.parse_unit([])
+
+
+def test_pages_duckdb_cannot_type_still_parse_like_the_row_parser(tmp_path):
+    """A UTF-8 BOM, or a record that is a bare string, must not lose the page's good tickets."""
+    good = {"ticket_id": "2026-BOMBOM", "description": "ไฟดับ", "coords": ["100.5", "13.7"],
+            "timestamp": "2026-11-24 10:00:00+00"}
+    bom = tmp_path / "bom.json"
+    bom.write_bytes(b"\xef\xbb\xbf" + json.dumps({"status": "success", "results": [good]}).encode())
+    odd = tmp_path / "odd.json"
+    odd.write_text(json.dumps({"status": "success", "results": [dict(good, ticket_id="2026-ODDREC"), "not a ticket"]}))
+    for path in (bom, odd):
+        response = ArchivedResponse(url=f"http://127.0.0.1:8708/{path.name}", final_url="", status=200,
+                                    content_type="application/json", sha256=path.name * 8, path=path,
+                                    fetched_at=FETCHED)
+        _assert_same([response])
