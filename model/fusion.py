@@ -8,15 +8,20 @@ citizen complaint, lowers the chance that it is a false alarm).
 
 The pairwise rule `same_incident` is deliberately conservative (a wrong merge hides an alert,
 a missed merge only shows it twice):
-- categories must be compatible (flood~flood, road_incident~road_incident/traffic, and each
-  other category only with itself) and the sources different;
-- time: instant events (floods, accidents, rail delays) start within 3 h of each other when an
-  end is unknown, or their known windows overlap (with 30 min of slack); multi-day works and
+- categories must be compatible (flood~flood, road_incident~road_incident/traffic, each other
+  category only with itself; a road closure whose text names a flood or works as its cause, and
+  no crash, joins that flood or those works: `shared_family`);
+- the reporters must be independent: other sources, or other records of an aggregator (two
+  contributors of the traffic feed); two records of a device source (DEVICE_SOURCES: two sensors,
+  two utility outages) never merge;
+- time: an open flood matches reports starting within 6 h, other instant events (accidents, rail
+  delays) within 3 h, or their known windows overlap (with 30 min of slack); multi-day works and
   outages must share a Bangkok calendar day (TIME_RULES);
-- space: two points within the category radius, unless they name different roads or sois and lie
-  over CONTRADICTION_M apart; a record without a point needs the same district and text naming the
-  same road or soi (or, when neither text names a conflicting place, similar content words);
-  rail disruptions share a GTFS route and a stop (or one of them names no stops).
+- space: two points within the category radius (a rain gauge: 1 km), unless they name different
+  numbered sois (at any distance), lie on opposite carriageways (ขาเข้า / ขาออก), or name different
+  roads or sois and lie over CONTRADICTION_M apart; a record without a point needs the same
+  district and text naming the same road or soi (or, when neither text names a conflicting place,
+  similar content words); rail disruptions share a GTFS route and a stop (or one names no stops).
 Thai text is normalised (digits, "ถ." -> "ถนน", "ซ." -> "ซอย", "พระรามที่ 4" -> "พระราม 4") and
 tokenised with pythainlp newmm; road and soi names are read from the tokens after "ถนน"/"ซอย".
 """
