@@ -61,14 +61,6 @@ def load_files(tickets: int) -> tuple[list[Path], Path]:
 
 
 # --- the timed child ---------------------------------------------------------------------------------
-def _boundaries() -> str:
-    from hub.config import load_settings
-    shared = ROOT.parent / "shared" / "data" / "Bangkok-districts.geojson"
-    configured = load_settings().district_boundaries
-    path = shared if shared.exists() else configured
-    return str(path) if path and Path(path).exists() else ""
-
-
 def child(base_urls: dict[str, str], workdir: Path) -> dict:
     """Materialise the selected assets once; layer times from the run's step events."""
     import dagster as dg
@@ -78,7 +70,8 @@ def child(base_urls: dict[str, str], workdir: Path) -> dict:
     from pipelines.definitions import ALL_ASSETS
     from pipelines.resources import PartnerSourcesResource, PublicTreeResource, WarehouseResource
 
-    boundaries = _boundaries()
+    partners = PartnerSourcesResource(base_urls=base_urls, raw_archive_dir=str(workdir / "raw"))
+    boundaries = partners.gazetteer().boundaries_source       # the file the pipeline itself would use
     warehouse = workdir / "warehouse.duckdb"
     tiles_s = 0.0
     if boundaries:
@@ -91,8 +84,7 @@ def child(base_urls: dict[str, str], workdir: Path) -> dict:
     result = dg.materialize(
         ALL_ASSETS, selection=dg.AssetSelection.keys(*[dg.AssetKey(list(k)) for k in SELECTED]),
         instance=instance, raise_on_error=False,
-        resources={"partners": PartnerSourcesResource(base_urls=base_urls, raw_archive_dir=str(workdir / "raw"),
-                                                      boundaries_path=boundaries),
+        resources={"partners": partners,
                    "warehouse": WarehouseResource(path=str(warehouse)),
                    "public_tree": PublicTreeResource(public_dir=str(workdir / "public"),
                                                      base_url="http://127.0.0.1:8800")})
@@ -163,7 +155,7 @@ def report(tickets: int, measured: dict, bare: tuple[float, int], dlt: dict | No
     print("  rows: " + ", ".join(f"{k} {v:,}" for k, v in measured["rows"].items()))
     print(f"  published files: {measured['published_files']:,}; phone numbers left in core text: "
           f"{measured['pii_phone_left']}")
-    print(f"\nDuckDB bare read_json of the same {len(measured and [1]) and bare[1]:,} tickets: {bare[0]:.1f} s")
+    print(f"\nDuckDB bare read_json of the same {bare[1]:,} tickets: {bare[0]:.1f} s")
     if dlt is None:
         print("dlt: not installed (make bench creates .venv-dlt from requirements-bench.lock)")
     elif "error" in dlt:

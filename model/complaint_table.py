@@ -79,12 +79,13 @@ def _districts(con: duckdb.DuckDBPyConnection, tickets: pd.DataFrame, gaz: Gazet
 
 
 def _subdistricts(tickets: pd.DataFrame, codes: pd.Series, gaz: Gazetteer) -> pd.Series:
-    """The khwaeng the ticket names, when it lies in the district its point falls in."""
-    pairs = pd.DataFrame({"name": tickets["subdistrict_th"], "district": codes})
+    """The khwaeng the ticket names, when it lies in the district its point falls in (matched once
+    per distinct name and district, then joined back)."""
+    pairs = pd.DataFrame({"name": tickets["subdistrict_th"], "district": codes}, index=tickets.index)
     known = pairs.dropna().drop_duplicates()
-    lookup = {(n, d): gaz.match_subdistrict(n, d) for n, d in zip(known["name"], known["district"])}
-    return pd.Series([lookup.get((n, d)) for n, d in zip(pairs["name"], pairs["district"])], index=tickets.index,
-                     dtype=object) if len(lookup) else pd.Series(None, index=tickets.index, dtype=object)
+    known["code"] = [gaz.match_subdistrict(n, d) for n, d in zip(known["name"], known["district"])]
+    found = pairs.reset_index().merge(known, on=["name", "district"], how="left").set_index("index")["code"]
+    return found.astype(object).where(found.notna(), None).reindex(tickets.index)
 
 
 def _content_hashes(frame: pd.DataFrame) -> pd.Series:

@@ -102,14 +102,6 @@ def _text_ok(column: str) -> str:
             f"ELSE true END")
 
 
-# After putting a lat,lon pair right (as parse_coords does), the point must be possible.
-_LAT = ("CASE WHEN abs(TRY_CAST(coords->>0 AS DOUBLE)) <= 90 AND abs(TRY_CAST(coords->>1 AS DOUBLE)) > 90 "
-        "THEN TRY_CAST(coords->>0 AS DOUBLE) ELSE TRY_CAST(coords->>1 AS DOUBLE) END")
-_LON = ("CASE WHEN abs(TRY_CAST(coords->>0 AS DOUBLE)) <= 90 AND abs(TRY_CAST(coords->>1 AS DOUBLE)) > 90 "
-        "THEN TRY_CAST(coords->>1 AS DOUBLE) ELSE TRY_CAST(coords->>0 AS DOUBLE) END")
-_COORDS_IN_RANGE = f"({_LAT}) BETWEEN -90 AND 90 AND ({_LON}) BETWEEN -180 AND 180 AND NOT (({_LAT}) = 0 AND ({_LON}) = 0)"
-
-
 def _records_sql() -> str:
     """One row per record with its page, position, its fields as JSON and whether SQL can type it."""
     alternatives = " AND ".join(f"r.{k} IS NULL" for k in ALTERNATIVE_KEYS)
@@ -126,17 +118,23 @@ def _records_sql() -> str:
                r.address->>'$' AS address, json_type(r.address) AS address_type,
                r.photo_url->>'$' AS photo, json_type(r.photo_url) AS photo_type,
                CAST(r.state AS VARCHAR) AS state_json, CAST(r.problem_type_abdul AS VARCHAR) AS types_json,
-               CAST(r.org AS VARCHAR) AS orgs_json
+               CAST(r.org AS VARCHAR) AS orgs_json,
+               TRY_CAST(r.coords->>0 AS DOUBLE) AS c0, TRY_CAST(r.coords->>1 AS DOUBLE) AS c1
         FROM recs
+    ), placed AS (
+        -- a pair written lat,lon is put right, as parse_coords does
+        SELECT *, CASE WHEN abs(c0) <= 90 AND abs(c1) > 90 THEN c0 ELSE c1 END AS lat,
+                  CASE WHEN abs(c0) <= 90 AND abs(c1) > 90 THEN c1 ELSE c0 END AS lon
+        FROM fields
     )
-    SELECT * EXCLUDE (r), CASE WHEN NOT fast THEN CAST(to_json(r) AS VARCHAR) END AS record FROM (
+    SELECT * EXCLUDE (r, c0, c1), CASE WHEN NOT fast THEN CAST(to_json(r) AS VARCHAR) END AS record FROM (
     SELECT *,
            coalesce(plain_keys
            AND tid_type = 'VARCHAR' AND regexp_full_match(tid, '{_TICKET_ID}')
            AND json_type(coords) = 'ARRAY' AND json_array_length(coords) = 2
            AND regexp_matches(coalesce(coords->>0, ''), '{_DECIMAL}')
            AND regexp_matches(coalesce(coords->>1, ''), '{_DECIMAL}')
-           AND {_COORDS_IN_RANGE}
+           AND lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180 AND NOT (lat = 0 AND lon = 0)
            AND ts_type = 'VARCHAR' AND regexp_matches(ts, '{_PG_UTC}')
            AND coalesce(description_type, 'NULL') IN ('VARCHAR', 'NULL')
            AND coalesce(address_type, 'NULL') IN ('VARCHAR', 'NULL')
@@ -145,7 +143,7 @@ def _records_sql() -> str:
            -- the photo URL is only stripped: no space SQL's trim would leave behind
            AND NOT regexp_matches(coalesce(photo, ''), {_sql_string(_EXOTIC_SPACE)})
            AND regexp_matches(coalesce(address, ''), {_sql_string(_ADDRESS_PLAIN)}), false) AS fast   -- NULL: not typed
-    FROM fields)
+    FROM placed)
     """
 
 
@@ -153,16 +151,11 @@ def _fast_rows_sql() -> str:
     """The staged row, in SQL, for records in the common shape (mirrors `traffy.ticket_row`)."""
     return f"""
     WITH typed AS (
-        SELECT *, CAST(coords->>0 AS DOUBLE) AS c0, CAST(coords->>1 AS DOUBLE) AS c1,
-               nullif({_plain("coalesce(description, '')")}, '') AS description_th,
+        SELECT *, nullif({_plain("coalesce(description, '')")}, '') AS description_th,
                nullif(replace({_plain("coalesce(address, '')")}, chr(10), ' '), '') AS address_th
         FROM _records WHERE fast
     ), placed AS (
-        SELECT *,
-               CASE WHEN abs(c0) <= 90 AND abs(c1) > 90 THEN c0 ELSE c1 END AS lat,
-               CASE WHEN abs(c0) <= 90 AND abs(c1) > 90 THEN c1 ELSE c0 END AS lon,
-               coalesce(address_th, '') AS a
-        FROM typed
+        SELECT *, coalesce(address_th, '') AS a FROM typed
     )
     SELECT page, pos, url, sha256, fetched_at, tid AS ticket_id, types_json, orgs_json, state_json,
            description_th, lat, lon, address_th,
@@ -184,7 +177,7 @@ def _mapped(frame: pd.DataFrame, column: str, parse) -> pd.Series:
     """`parse` applied once per distinct JSON text of `column` (None for a missing key)."""
     distinct = {text: parse(None if text is None else json.loads(text))
                 for text in frame[column].drop_duplicates().tolist()}
-    return frame[column].map(lambda text: distinct[text])
+    return frame[column].map(distinct)
 
 
 def _state_label(value) -> str | None:

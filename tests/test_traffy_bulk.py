@@ -99,53 +99,48 @@ def test_the_200_real_rows_parse_identically(tmp_path):
     assert len(frame) >= 190
 
 
+WHEN = "2026-11-24 10:00:00+00"
+
+
+def _ticket(ticket_id: str, description=None, *, drop: tuple[str, ...] = (), **fields) -> dict:
+    """A share-API record at a plain point and time, with `fields` changed and `drop` keys left out."""
+    record = {"ticket_id": ticket_id, "description": description, "coords": ["100.5", "13.7"], "timestamp": WHEN,
+              **fields}
+    return {k: v for k, v in record.items() if k not in drop}
+
+
 ODD_RECORDS = [
-    {"ticket_id": "2026-MARKUP", "description": "<b>ไฟดับ</b> &amp; มืด", "coords": ["100.5", "13.7"],
-     "timestamp": "2026-11-24 10:00:00+00"},
-    {"ticket_id": "2026-SCRIPT", "description": "ดูรูป javascript:alert(1)", "coords": ["100.5", "13.7"],
-     "timestamp": "2026-11-24 10:00:00+00"},
-    {"ticket_id": "2026-MARKS1", "description": "น้ำท่วมมมม ทางเท้าาา", "coords": ["100.5", "13.7"],
-     "timestamp": "2026-11-24 10:00:00+00"},
-    {"ticket_id": "2026-MARKS2", "description": "เเจ้งไฟดับ \u0e48ที่ซอย", "coords": ["100.5", "13.7"],
-     "timestamp": "2026-11-24 10:00:00+00"},
-    {"ticket_id": "2026-ZWSPXX", "description": "ถนน\u200bพัง\u00a0มาก", "coords": ["100.5", "13.7"],
-     "timestamp": "2026-11-24 10:00:00+00"},
-    {"ticket_id": "2026-NFCXXX", "description": "Cafe\u0301 หน้าซอย", "coords": ["100.5", "13.7"],
-     "timestamp": "2026-11-24 10:00:00+00"},
-    {"ticket_id": "2026-LINES1", "description": "  บรรทัดแรก  \r\n\r\n   บรรทัดสอง\t\tท้าย  \n", "coords": ["100.5", "13.7"],
-     "timestamp": "2026-11-24 10:00:00+00"},
-    {"ticket_id": "2026-SWAPPD", "description": "สลับพิกัด", "coords": ["13.7", "100.5"],
-     "timestamp": "2026-11-24 10:00:00.5+00"},
-    {"ticket_id": "2026-NUMBER", "description": "พิกัดเป็นตัวเลข", "coords": [100.5, 13.7],
-     "timestamp": "2026-11-24T10:00:00Z"},
-    {"ticket_id": "2026-ZEROZR", "description": "พิกัดศูนย์", "coords": ["0", "0"], "timestamp": "2026-11-24 10:00:00+00"},
-    {"ticket_id": "2026-FARFAR", "description": "พิกัดเกิน", "coords": ["200.0", "95.0"],
-     "timestamp": "2026-11-24 10:00:00+00"},
-    {"ticket_id": "2026-OFFSET", "description": "เวลาไทย", "coords": ["100.5", "13.7"],
-     "timestamp": "2026-11-24 17:00:00+07"},
-    {"ticket_id": "2026-DUMPKY", "comment": "มีคอลัมน์ของไฟล์ดัมพ์", "coords": "100.5,13.7",
-     "timestamp": "2026-11-24 10:00:00+00", "district": "เขตบางกะปิ", "province": "จังหวัดกรุงเทพมหานคร"},
-    {"ticket_id": "2026-ADDRXX", "description": "ที่อยู่ยาว", "coords": ["100.62", "13.76"],
-     "timestamp": "2026-11-24 10:00:00+00",
-     "address": "99/1 ซ.รามคำแหง 24 แขวง หัวหมาก เขต บางกะปิ กรุงเทพมหานคร 10240 ประเทศไทย"},
-    {"ticket_id": "2026-ADDRTH", "description": "ที่อยู่เลขไทย", "coords": ["100.62", "13.76"],
-     "timestamp": "2026-11-24 10:00:00+00", "address": "๙๙ ตำบลบางพูด อำเภอปากเกร็ด นนทบุรี ๑๑๑๒๐"},
-    {"ticket_id": "2026-PHOTOS", "description": "รูป", "coords": ["100.5", "13.7"],
-     "timestamp": "2026-11-24 10:00:00+00", "photo_url": "  https://example.org/x.jpg \n",
-     "state": "กำลังดำเนินการ", "problem_type_abdul": ["ถนน", "ถนน", " ทางเท้า "], "org": ["เขตบางกะปิ"]},
-    {"ticket_id": "2026-STOCKP", "description": "รูปสต็อก", "coords": ["100.5", "13.7"],
-     "timestamp": "2026-11-24 10:00:00+00", "photo_url": "https://storage.googleapis.com/traffy_public_bucket"
-                                                         "/attachment/2022-12/da2125e781282589d482070c3dba1726aa16a4a7.jpg"},
-    {"ticket_id": "ABC123", "description": "สายด่วน #1555", "coords": ["100.5", "13.7"],
-     "timestamp": "2026-11-24 10:00:00+00"},
-    {"ticket_id": "", "description": "ไม่มีรหัส", "coords": ["100.5", "13.7"], "timestamp": "2026-11-24 10:00:00+00"},
-    {"ticket_id": "bad id!", "description": "รหัสแปลก", "coords": ["100.5", "13.7"], "timestamp": "2026-11-24 10:00:00+00"},
-    {"ticket_id": "2026-NOCORD", "description": "ไม่มีพิกัด", "timestamp": "2026-11-24 10:00:00+00"},
-    {"ticket_id": "2026-NATIME", "description": "ไม่มีเวลา", "coords": ["100.5", "13.7"]},
-    {"ticket_id": "2026-BADTIM", "description": "เวลาเสีย", "coords": ["100.5", "13.7"], "timestamp": "เมื่อวาน"},
-    {"ticket_id": "2026-DESCNM", "description": 12345, "coords": ["100.5", "13.7"], "timestamp": "2026-11-24 10:00:00+00"},
-    {"ticket_id": "2026-DUPLIC", "description": "ครั้งแรก", "coords": ["100.5", "13.7"], "timestamp": "2026-11-24 10:00:00+00"},
-    {"ticket_id": "2026-DUPLIC", "description": "ครั้งหลัง", "coords": ["100.5", "13.7"], "timestamp": "2026-11-24 11:00:00+00"},
+    _ticket("2026-MARKUP", "<b>ไฟดับ</b> &amp; มืด"),
+    _ticket("2026-SCRIPT", "ดูรูป javascript:alert(1)"),
+    _ticket("2026-MARKS1", "น้ำท่วมมมม ทางเท้าาา"),
+    _ticket("2026-MARKS2", "เเจ้งไฟดับ \u0e48ที่ซอย"),
+    _ticket("2026-ZWSPXX", "ถนน\u200bพัง\u00a0มาก"),
+    _ticket("2026-NFCXXX", "Cafe\u0301 หน้าซอย"),
+    _ticket("2026-LINES1", "  บรรทัดแรก  \r\n\r\n   บรรทัดสอง\t\tท้าย  \n"),
+    _ticket("2026-SWAPPD", "สลับพิกัด", coords=["13.7", "100.5"], timestamp="2026-11-24 10:00:00.5+00"),
+    _ticket("2026-NUMBER", "พิกัดเป็นตัวเลข", coords=[100.5, 13.7], timestamp="2026-11-24T10:00:00Z"),
+    _ticket("2026-ZEROZR", "พิกัดศูนย์", coords=["0", "0"]),
+    _ticket("2026-FARFAR", "พิกัดเกิน", coords=["200.0", "95.0"]),
+    _ticket("2026-OFFSET", "เวลาไทย", timestamp="2026-11-24 17:00:00+07"),
+    _ticket("2026-DUMPKY", drop=("description",), comment="มีคอลัมน์ของไฟล์ดัมพ์", coords="100.5,13.7",
+            district="เขตบางกะปิ", province="จังหวัดกรุงเทพมหานคร"),
+    _ticket("2026-ADDRXX", "ที่อยู่ยาว", coords=["100.62", "13.76"],
+            address="99/1 ซ.รามคำแหง 24 แขวง หัวหมาก เขต บางกะปิ กรุงเทพมหานคร 10240 ประเทศไทย"),
+    _ticket("2026-ADDRTH", "ที่อยู่เลขไทย", coords=["100.62", "13.76"],
+            address="๙๙ ตำบลบางพูด อำเภอปากเกร็ด นนทบุรี ๑๑๑๒๐"),
+    _ticket("2026-PHOTOS", "รูป", photo_url="  https://example.org/x.jpg \n", state="กำลังดำเนินการ",
+            problem_type_abdul=["ถนน", "ถนน", " ทางเท้า "], org=["เขตบางกะปิ"]),
+    _ticket("2026-STOCKP", "รูปสต็อก", photo_url="https://storage.googleapis.com/traffy_public_bucket"
+                                                 "/attachment/2022-12/da2125e781282589d482070c3dba1726aa16a4a7.jpg"),
+    _ticket("ABC123", "สายด่วน #1555"),
+    _ticket("", "ไม่มีรหัส"),
+    _ticket("bad id!", "รหัสแปลก"),
+    _ticket("2026-NOCORD", "ไม่มีพิกัด", drop=("coords",)),
+    _ticket("2026-NATIME", "ไม่มีเวลา", drop=("timestamp",)),
+    _ticket("2026-BADTIM", "เวลาเสีย", timestamp="เมื่อวาน"),
+    _ticket("2026-DESCNM", 12345),
+    _ticket("2026-DUPLIC", "ครั้งแรก"),
+    _ticket("2026-DUPLIC", "ครั้งหลัง", timestamp="2026-11-24 11:00:00+00"),
     None,
 ]
 
@@ -178,8 +173,7 @@ def test_most_records_take_the_sql_path(tmp_path):
 
 
 def test_a_bad_page_fails_the_unit_with_the_row_parsers_reason(tmp_path):
-    good = _pages([{"ticket_id": "2026-AAAAAA", "coords": ["100.5", "13.7"],
-                    "timestamp": "2026-11-24 10:00:00+00"}], tmp_path / "good")
+    good = _pages([_ticket("2026-AAAAAA", drop=("description",))], tmp_path / "good")
     broken = tmp_path / "broken.json"
     broken.write_bytes(b"<html><body>502 Bad Gateway</body></html>")
     bad = ArchivedResponse(url="http://127.0.0.1:8708/x", final_url="", status=200, content_type="text/html",
@@ -197,8 +191,7 @@ def test_a_bad_page_fails_the_unit_with_the_row_parsers_reason(tmp_path):
 
 def test_pages_duckdb_cannot_type_still_parse_like_the_row_parser(tmp_path):
     """A UTF-8 BOM, or a record that is a bare string, must not lose the page's good tickets."""
-    good = {"ticket_id": "2026-BOMBOM", "description": "ไฟดับ", "coords": ["100.5", "13.7"],
-            "timestamp": "2026-11-24 10:00:00+00"}
+    good = _ticket("2026-BOMBOM", "ไฟดับ")
     bom = tmp_path / "bom.json"
     bom.write_bytes(b"\xef\xbb\xbf" + json.dumps({"status": "success", "results": [good]}).encode())
     odd = tmp_path / "odd.json"
