@@ -12,6 +12,12 @@ E = gx.expectations
 LAT_RANGE, LON_RANGE = (13.4, 14.0), (100.3, 101.0)
 # Timestamps reach GX as naive UTC. A BE year read as CE (or the reverse) lands centuries away.
 EARLIEST, LATEST = datetime(2000, 1, 1), datetime(2100, 1, 1)
+# Markup or a script URL that survived parsing: none may reach a published text column. The readable
+# rule is `<\s*/?\s*[a-z!]|javascript\s*:|\bon[a-z]+\s*=` (any case); it is written so every branch starts
+# with one of `<`, `j`, `o`, which lets Python's regex engine skip ahead to those characters instead of
+# trying each branch at every position: 3x faster on 500,000 Thai complaint texts, same matches
+# (tests/test_markup_rule.py).
+MARKUP = r"(?i)[<jo](?:(?<=<)\s*/?\s*[a-z!]|(?<=j)avascript\s*:|(?<=\bo)n[a-z]+\s*=)"
 
 
 def district_notices(district_codes: list[str]) -> list:

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import great_expectations as gx
 
-from quality.suites import EARLIEST, LAT_RANGE, LATEST, LON_RANGE
+from quality.suites import EARLIEST, LAT_RANGE, LATEST, LON_RANGE, MARKUP
 from scrapers.bma_press import KINDS as PRESS_KINDS, SUMMARY_MAX
 from scrapers.factchecks import VERDICT_BY_LABEL, VERDICTS
 from scrapers.tourism import CATEGORIES as PLACE_CATEGORIES
 
 E = gx.expectations
-# Markup or a script URL that survived parsing: none may reach a published text column.
-MARKUP = r"(?i)<\s*/?\s*[a-z!]|javascript\s*:|\bon[a-z]+\s*="
 HTTP_URL = r"^https?://[^\s]+$"
 VERDICT_PREFIX = r"^[\[(]?\s*(?:ข่าวปลอม|ข่าวจริง|ข่าวบิดเบือน|บิดเบือน)(?:[\s!:\])]|$)"
 # DATE columns reach GX as Python dates (object dtype): compare them with ISO strings, not datetimes.

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import great_expectations as gx
 
-from quality.suites import EARLIEST, LAT_RANGE, LATEST, LON_RANGE
+from quality.suites import EARLIEST, LAT_RANGE, LATEST, LON_RANGE, MARKUP
 from scrapers.traffy import STATES, STOCK_PHOTOS
 
 E = gx.expectations
@@ -41,5 +41,5 @@ def traffy_complaints() -> list:
         E.ExpectColumnValuesToMatchRegex(column="photo_url", regex=r"^https?://"),
         # Plain text only: no markup or script URL may reach the public feeds.
         E.ExpectColumnValuesToNotMatchRegex(column="description_th",
-                                            regex=r"(?i)<\s*/?\s*[a-z!]|javascript\s*:|\bon[a-z]+\s*="),
+                                            regex=MARKUP),
     ]
