@@ -8,13 +8,14 @@ import pandas as pd
 from hub.rail_network import RailNetwork
 from hub.roads import RoadIndex
 from hub.staging import new_quarantine, typed_times
-from hub.warehouse import append_frame, replace_rows, table_exists
+from hub.warehouse import append_frame, replace_rows, replace_rows_from, table_exists
 from model import city_info, complaint_table, core_tables, fusion, partner_alerts
 from model.column_docs import table_schema
 from model.lifecycle import link_merged, with_episode_ids, with_history
 from pipelines.resources import PartnerSourcesResource, WarehouseResource
 from quality import suites_core
-from quality.row_rules import split_rows
+from quality.expectation_columns import columns_read
+from quality.row_rules import split_rows, split_rows_sql
 from quality.gx_validation import validate_frame
 
 
@@ -76,16 +77,21 @@ def _commit(con, key: str, frame: pd.DataFrame, columns: dict[str, str], expecta
                                  time_columns=time_columns)
     frame = typed_times(frame, columns)
     outcome = validate_frame(f"core_{key}", frame, expectations)
-    metadata = {**metadata, "rejected_rows": len(rejected),
-                "rejections": dg.MetadataValue.md(rejected[["record_ref", "reason"]].head(20).to_markdown(index=False)
-                                                  if len(rejected) else "_none_")}
     if outcome.success:
         _set_aside(con, key, rejected, datetime.now(timezone.utc))
         replace_rows(con, f"core.{key}", frame, columns)
-    elif log is not None:
+    return _results(key, metadata, rejected, outcome, log)
+
+
+def _results(key: str, metadata: dict, rejected: pd.DataFrame, outcome, log) -> list:
+    """The asset's materialization (with the rows set aside) and its blocking check result."""
+    if not outcome.success and log is not None:
         log.error(f"core.{key} kept its last good rows: {outcome.summary()}")
+    metadata = {**metadata, "rejected_rows": len(rejected), "candidate_accepted": outcome.success,
+                "rejections": dg.MetadataValue.md(rejected[["record_ref", "reason"]].head(20).to_markdown(index=False)
+                                                  if len(rejected) else "_none_")}
     asset_key = dg.AssetKey(["core", key])
-    return [dg.MaterializeResult(asset_key=asset_key, metadata={**metadata, "candidate_accepted": outcome.success}),
+    return [dg.MaterializeResult(asset_key=asset_key, metadata=metadata),
             dg.AssetCheckResult(asset_key=asset_key, check_name="gx_suite", passed=outcome.success,
                                 metadata={"summary": outcome.summary(),
                                           "failures": dg.MetadataValue.json(outcome.failures)})]
@@ -213,10 +219,35 @@ def core_complaints(context: dg.AssetExecutionContext, partners: PartnerSourcesR
                     warehouse: WarehouseResource):
     gaz = partners.gazetteer()
     with warehouse.connect() as con:
-        frame = (complaint_table.build(con, gaz) if table_exists(con, complaint_table.STAGED)
-                 else core_tables.finish([], city_info.COMPLAINT_COLUMNS))
-        results = _commit(con, "complaints", frame, city_info.COMPLAINT_COLUMNS, suites_core.complaints(_codes(gaz)),
-                          _summary(frame, "state"), context.log, _codes(gaz))
+        if not table_exists(con, complaint_table.STAGED):
+            frame = core_tables.finish([], city_info.COMPLAINT_COLUMNS)
+            results = _commit(con, "complaints", frame, city_info.COMPLAINT_COLUMNS,
+                              suites_core.complaints(_codes(gaz)), _summary(frame, "state"), context.log, _codes(gaz))
+        else:
+            results = _commit_in_sql(con, "complaints", complaint_table.build_in_sql(con, gaz),
+                                     city_info.COMPLAINT_COLUMNS, suites_core.complaints(_codes(gaz)), "state",
+                                     context.log, _codes(gaz))
     yield from results
+
+
+def _commit_in_sql(con, key: str, table: str, columns: dict[str, str], expectations: list, by: str, log,
+                   district_codes: list[str]):
+    """`_commit` for a candidate built in a temp table (a city's complaints): rules in SQL, only the
+    columns the suite reads go to Great Expectations, and the table is copied in by SQL."""
+    id_column, _, time_columns = ROW_RULES[key]
+    rejected = split_rows_sql(con, table, id_column=id_column, district_codes=district_codes,
+                              time_columns=time_columns)
+    checked = columns_read(expectations, list(columns))
+    outcome = validate_frame(f"core_{key}", con.execute(f"SELECT {', '.join(checked)} FROM {table}").df(),
+                             expectations)
+    counts = {name: dg.MetadataValue.json(dict(con.execute(
+        f"SELECT {name}, count(*) FROM {table} GROUP BY 1 ORDER BY 2 DESC").fetchall())) for name in (by, "geotag_method")}
+    metadata = {"dagster/row_count": con.execute(f"SELECT count(*) FROM {table}").fetchone()[0],
+                f"by_{by}": counts[by], "geotag_methods": counts["geotag_method"]}
+    if outcome.success:
+        _set_aside(con, key, rejected, datetime.now(timezone.utc))
+        replace_rows_from(con, f"core.{key}", table, columns)
+    return _results(key, metadata, rejected, outcome, log)
+
 
 CORE_ASSETS = [core_alerts, core_events, core_news, core_factchecks, core_places, core_complaints]

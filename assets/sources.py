@@ -34,6 +34,9 @@ class SourceSpec:
     # "incremental": a cursor fetches only what is new; absence means nothing.
     listing: str = "snapshot"
     cursor: Callable | None = None         # con -> value passed to crawl(..., since=value)
+    # A bulk loader for sources too big for pandas: (con, unit, responses, gazetteer) -> (temp table of
+    # the unit's rows, quarantined). With it the staged table is built in SQL (hub.staging_sql).
+    load_unit: Callable | None = None
 
 
 _PROVENANCE = {"url": "VARCHAR", "sha256": "VARCHAR", "fetched_at": "TIMESTAMPTZ", "unit": "VARCHAR",
@@ -113,7 +116,8 @@ SOURCES: dict[str, SourceSpec] = {
                         "Traffy Fondue complaints from the share API, fetched incrementally from the newest known "
                         "ticket. Search pages are parsed set-based in DuckDB (a full pass is the city's history).",
                         cursor=_cursor("traffy", "traffy_complaints", "reported_at")),   # the crawl re-reads an overlap
-                parse_unit=lambda unit, responses, gaz: traffy_bulk.parse_unit(responses)),
+                load_unit=lambda con, unit, responses, gaz: (traffy_bulk.ROWS_TABLE,
+                                                             traffy_bulk.load_rows(con, responses))),
         _module(bma_press, "bma_press_releases", suites_publishers.bma_press,
                 "BMA press releases and hot-issue clarifications from the RSS feed, one row per release.",
                 cursor=_cursor("bma_press", "bma_press_releases", "published_at")),

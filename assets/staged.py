@@ -45,7 +45,7 @@ def staged_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         yield dg.MaterializeResult(
             asset_key=key,
             metadata={
-                "dagster/row_count": len(build.frame),
+                "dagster/row_count": build.row_count,
                 "candidate_accepted": outcome.success,
                 "units_parsed": int(build.parse_runs["ok"].sum()) if len(build.parse_runs) else 0,
                 "units_failed": len(build.failed_units),
@@ -54,7 +54,7 @@ def staged_asset(spec: SourceSpec) -> dg.AssetsDefinition:
                 if len(build.quarantined) else dg.MetadataValue.md("_none_"),
                 "carried_over": build.carried,
                 "removed_after_absent_listings": build.removed,
-                "preview": _preview(build.frame, list(spec.columns)[:5]),
+                "preview": _preview(build.frame, [c for c in spec.columns if c in build.frame][:5]),
             },
         )
         yield dg.AssetCheckResult(

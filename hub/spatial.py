@@ -218,17 +218,24 @@ def tag_points(con: duckdb.DuckDBPyConnection, source_table_or_relation: str | p
     for missing coordinates. A point on a shared border (intersects is boundary-inclusive) gets the lowest
     code. ``id_col`` should be unique: rows sharing an id are tagged together.
     """
+    with _Source(con, source_table_or_relation) as src:
+        frame = con.execute(points_in_districts_sql(con, src, id_col, lon_col, lat_col, table=table)
+                            + " ORDER BY id").df()
+    return _nulls_to_none(frame, "district_code")
+
+
+def points_in_districts_sql(con: duckdb.DuckDBPyConnection, source: str, id_col: str, lon_col: str, lat_col: str,
+                            *, table: str = DEFAULT_TABLE) -> str:
+    """The SQL of `tag_points` (rows `(id, district_code)`) over a FROM item, for callers that keep the
+    result in DuckDB (a city's complaints never need to come out to pandas to be tagged)."""
     load_spatial(con)
     districts = _tag_table(con, table)
-    with _Source(con, source_table_or_relation) as src:
-        frame = con.execute(f"""
-            SELECT s.{_quote(id_col)} AS id, min(d.code) AS district_code
-            FROM {src} AS s
-            LEFT JOIN {districts} AS d
-              ON ST_Intersects(d.geom, ST_Point(s.{_quote(lon_col)}::DOUBLE, s.{_quote(lat_col)}::DOUBLE))
-            GROUP BY s.{_quote(id_col)}
-            ORDER BY id""").df()
-    return _nulls_to_none(frame, "district_code")
+    return f"""
+        SELECT s.{_quote(id_col)} AS id, min(d.code) AS district_code
+        FROM {source} AS s
+        LEFT JOIN {districts} AS d
+          ON ST_Intersects(d.geom, ST_Point(s.{_quote(lon_col)}::DOUBLE, s.{_quote(lat_col)}::DOUBLE))
+        GROUP BY s.{_quote(id_col)}"""
 
 
 def tag_polygons(con: duckdb.DuckDBPyConnection, source_table_or_relation: str | pd.DataFrame, id_col: str,

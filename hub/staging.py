@@ -25,8 +25,9 @@ import duckdb
 import pandas as pd
 
 from hub.raw_archive import ArchivedResponse, BodyStore, UnitFailed
-from hub.warehouse import (append_frame, batch_responses, latest_ok_crawls, replace_rows, table_exists,
-                           transaction)
+from hub.warehouse import (append_frame, batch_responses, latest_ok_crawls, replace_rows, replace_rows_from,
+                           table_exists, transaction)
+from quality.expectation_columns import columns_read
 
 
 @dataclass
@@ -37,14 +38,14 @@ class StagedBuild:
     failed_units: dict[str, str] = field(default_factory=dict)
     carried: int = 0          # items kept from earlier builds (failed units, not yet confirmed absent)
     removed: int = 0          # items dropped after enough consecutive complete listings without them
+    row_count: int = 0
+    in_sql: str | None = None  # the temp table holding the whole candidate, when it was built in SQL
 
 
-def build_staged(con: duckdb.DuckDBPyConnection, spec, store: BodyStore, gazetteer,
-                 absent_limit: int = 3) -> StagedBuild:
-    now = datetime.now(timezone.utc)
+def _units(con: duckdb.DuckDBPyConnection, spec, store: BodyStore):
+    """Per unit, its newest complete crawl: (unit, batch_id, crawl start, archived responses)."""
     crawls = latest_ok_crawls(con, spec.name)
     responses = batch_responses(con, spec.name, crawls["batch_id"].tolist())
-    rows, frames, quarantined, runs, failed = [], [], [], [], {}
     for unit, batch_id, crawl_started in zip(crawls["unit"], crawls["batch_id"], crawls["started_at"]):
         mine = responses[(responses["batch_id"] == batch_id) & (responses["unit"] == unit)]
         archived = [ArchivedResponse(url=r.url, final_url=r.final_url or r.url,
@@ -52,35 +53,46 @@ def build_staged(con: duckdb.DuckDBPyConnection, spec, store: BodyStore, gazette
                                      content_type=_content_type(r.headers), sha256=r.sha256,
                                      path=store.path(r.sha256), fetched_at=r.fetched_at)
                     for r in mine.itertuples()]
+        yield unit, batch_id, crawl_started, archived
+
+
+def _run(spec, unit: str, batch_id: str, now: datetime, rows: int = 0, quarantined: int = 0,
+         error: str | None = None) -> dict:
+    return {"source": spec.name, "unit": unit, "batch_id": batch_id, "parsed_at": now, "ok": error is None,
+            "rows": rows, "quarantined": quarantined, "error": error}
+
+
+def build_staged(con: duckdb.DuckDBPyConnection, spec, store: BodyStore, gazetteer,
+                 absent_limit: int = 3, frame_columns: list[str] | None = None) -> StagedBuild:
+    """The candidate staged table of `spec`. A source with a bulk loader (`spec.load_unit`) is built in
+    SQL (`hub.staging_sql`): its rows stay in DuckDB and `frame` holds only `frame_columns`."""
+    if getattr(spec, "load_unit", None) is not None:
+        from hub.staging_sql import build_in_sql
+        return build_in_sql(con, spec, _units(con, spec, store), gazetteer, absent_limit, frame_columns)
+    now = datetime.now(timezone.utc)
+    rows, quarantined, runs, failed = [], [], [], {}
+    for unit, batch_id, crawl_started, archived in _units(con, spec, store):
         try:
             unit_rows, unit_quarantine = spec.parse_unit(unit, archived, gazetteer)
         except UnitFailed as exc:
             failed[unit] = str(exc)
-            runs.append({"source": spec.name, "unit": unit, "batch_id": batch_id, "parsed_at": now, "ok": False,
-                         "rows": 0, "quarantined": 0, "error": str(exc)})
+            runs.append(_run(spec, unit, batch_id, now, error=str(exc)))
             continue
-        provenance = dict(unit=unit, batch_id=batch_id, last_seen_at=crawl_started, absent_listings=0,
-                          checked_batch_id=batch_id)
-        if isinstance(unit_rows, pd.DataFrame):      # a bulk parser: columns, not dicts
-            frames.append(unit_rows.assign(**provenance))
-        else:
-            for row in unit_rows:
-                row.update(provenance)
-            rows += unit_rows
+        for row in unit_rows:
+            row.update(unit=unit, batch_id=batch_id, last_seen_at=crawl_started, absent_listings=0,
+                       checked_batch_id=batch_id)
+        rows += unit_rows
         for q in unit_quarantine:
             q.update(source=spec.name, unit=unit, batch_id=batch_id, quarantined_at=now)
         quarantined += unit_quarantine
-        runs.append({"source": spec.name, "unit": unit, "batch_id": batch_id, "parsed_at": now, "ok": True,
-                     "rows": len(unit_rows), "quarantined": len(unit_quarantine), "error": None})
-    frames = [f.reindex(columns=list(spec.columns)) for f in frames if len(f)]
-    if rows or not frames:
-        frames.insert(0, pd.DataFrame(rows, columns=list(spec.columns)))
-    frame = _dedupe(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0], spec.id_column)
+        runs.append(_run(spec, unit, batch_id, now, len(unit_rows), len(unit_quarantine)))
+    frame = _dedupe(pd.DataFrame(rows, columns=list(spec.columns)), spec.id_column)
     listed = {r["unit"]: r["batch_id"] for r in runs if r["ok"]}
     still_listed = {str(q.get("record_ref")) for q in quarantined}
     frame, carried, removed = _carry_over(con, spec, frame, absent_limit, listed, still_listed)
     frame = typed_times(_keep_first_seen(con, spec, frame, now), spec.columns)
-    return StagedBuild(frame, pd.DataFrame(quarantined), pd.DataFrame(runs), failed, carried, removed)
+    return StagedBuild(frame, pd.DataFrame(quarantined), pd.DataFrame(runs), failed, carried, removed,
+                       row_count=len(frame))
 
 
 def typed_times(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
@@ -166,14 +178,24 @@ def stage_source(con: duckdb.DuckDBPyConnection, spec, store: BodyStore, gazette
     `validate(name, frame, expectations)` returns an outcome with `.success`; parse runs are always
     recorded, quarantined records only with an accepted candidate (a rejected build is re-done later).
     """
-    build = build_staged(con, spec, store, gazetteer, absent_limit=absent_limit)
-    outcome = validate(f"staged_{spec.staged_table}", build.frame, spec.expectations(gazetteer))
+    expectations = spec.expectations(gazetteer)
+    build = build_staged(con, spec, store, gazetteer, absent_limit=absent_limit,
+                         frame_columns=columns_read(expectations, list(spec.columns)))
+    outcome = validate(f"staged_{spec.staged_table}", build.frame, expectations)
     append_frame(con, "staged.parse_runs", build.parse_runs)
     if outcome.success:
         with transaction(con):
             append_frame(con, "staged.quarantine", new_quarantine(con, build.quarantined))
-        replace_rows(con, f"staged.{spec.staged_table}", build.frame, spec.columns)
+        write_staged(con, spec, build)
     return build, outcome
+
+
+def write_staged(con: duckdb.DuckDBPyConnection, spec, build: StagedBuild) -> None:
+    """Replace the staged table with the candidate, from the frame or from its table in SQL."""
+    if build.in_sql:
+        replace_rows_from(con, f"staged.{spec.staged_table}", build.in_sql, spec.columns)
+    else:
+        replace_rows(con, f"staged.{spec.staged_table}", build.frame, spec.columns)
 
 
 def new_quarantine(con: duckdb.DuckDBPyConnection, quarantined: pd.DataFrame) -> pd.DataFrame:

@@ -130,6 +130,16 @@ def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
                             [schema, name]).fetchone()[0])
 
 
+def ensure_table(con: duckdb.DuckDBPyConnection, qualified: str, columns: dict[str, str]) -> str:
+    """Create the table from `columns` (tables from an older release gain new columns in place); returns
+    the SELECT list casting a source's columns to the table's types."""
+    ddl = ", ".join(f'"{name}" {type_}' for name, type_ in columns.items())
+    con.execute(f"CREATE TABLE IF NOT EXISTS {qualified} ({ddl})")
+    for name, type_ in columns.items():
+        con.execute(f'ALTER TABLE {qualified} ADD COLUMN IF NOT EXISTS "{name}" {type_}')
+    return ", ".join(f'CAST("{name}" AS {type_}) AS "{name}"' for name, type_ in columns.items())
+
+
 def replace_rows(con: duckdb.DuckDBPyConnection, qualified: str, frame: pd.DataFrame,
                  columns: dict[str, str], *, where: str | None = None, params: list | None = None) -> int:
     """Idempotent write: delete (all rows, or those matching `where`) then bulk insert, in one transaction.
@@ -137,17 +147,19 @@ def replace_rows(con: duckdb.DuckDBPyConnection, qualified: str, frame: pd.DataF
     The table is created from `columns` (name -> DuckDB type) so an empty frame still has the right
     types; readers never see the table half-written.
     """
-    ddl = ", ".join(f'"{name}" {type_}' for name, type_ in columns.items())
-    con.execute(f"CREATE TABLE IF NOT EXISTS {qualified} ({ddl})")
-    for name, type_ in columns.items():      # tables from an older release gain new columns in place
-        con.execute(f'ALTER TABLE {qualified} ADD COLUMN IF NOT EXISTS "{name}" {type_}')
-    select = ", ".join(f'CAST("{name}" AS {type_}) AS "{name}"' for name, type_ in columns.items())
     frame = frame.reindex(columns=list(columns))
     con.register("_replace_frame", frame)
     try:
-        with transaction(con):
-            con.execute(f"DELETE FROM {qualified}" + (f" WHERE {where}" if where else ""), params or [])
-            con.execute(f"INSERT INTO {qualified} SELECT {select} FROM _replace_frame")
+        replace_rows_from(con, qualified, "_replace_frame", columns, where=where, params=params)
     finally:
         con.unregister("_replace_frame")
     return len(frame)
+
+
+def replace_rows_from(con: duckdb.DuckDBPyConnection, qualified: str, source: str, columns: dict[str, str], *,
+                      where: str | None = None, params: list | None = None) -> None:
+    """`replace_rows` from a table or view already in DuckDB (a candidate built in SQL): no pandas copy."""
+    select = ensure_table(con, qualified, columns)
+    with transaction(con):
+        con.execute(f"DELETE FROM {qualified}" + (f" WHERE {where}" if where else ""), params or [])
+        con.execute(f"INSERT INTO {qualified} SELECT {select} FROM {source}")

@@ -3,13 +3,15 @@
 A full pass holds the city's whole history (hundreds of thousands of tickets), so nothing here loops
 over rows in Python:
 
-- ids, the Bangkok filter and the content hash are SQL;
+- ids, the Bangkok filter, coarsening and the content hash are SQL, on temp tables of the warehouse
+  connection; the candidate stays there (`TABLE`) until the asset has checked and written it;
 - districts come from one spatial join against the district tiles (`hub.spatial`), from the exact
   point; a point outside every polygon falls back to the ticket's district name, looked up once per
   distinct name;
 - the khwaeng named by the ticket is matched once per distinct (name, district) pair;
-- free text is scrubbed of personal data by `model.privacy.scrub_series` (one RE2 scan, then passes on
-  the few candidate rows), and coordinates are rounded to ~1 km for sensitive types, ~110 m otherwise.
+- free text is scrubbed of personal data by `model.privacy` (one RE2 scan of Arrow batches, then the
+  passes on the few candidate rows only), and coordinates are rounded to ~1 km for sensitive types,
+  ~110 m otherwise.
 
 Addresses and photos are never published.
 """
@@ -19,14 +21,13 @@ import hashlib
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 from hub.gazetteer import Gazetteer
-from hub.spatial import DEFAULT_TABLE, load_districts, tag_points
+from hub.spatial import DEFAULT_TABLE, load_districts, points_in_districts_sql
 from model.city_info import COMPLAINT_COLUMNS
-from model.core_tables import as_list
-from model.privacy import DEFAULT_DECIMALS, SENSITIVE_COMPLAINT_TYPES, SENSITIVE_DECIMALS, coarsen, scrub_series
+from model.privacy import (DEFAULT_DECIMALS, SENSITIVE_COMPLAINT_TYPES, SENSITIVE_DECIMALS, candidate_mask_arrow,
+                           scrub_candidates)
 
 STAGED = "staged.traffy_complaints"
 TILES_SOURCE = "ref.district_polygons_source"
@@ -47,67 +48,117 @@ def ensure_district_tiles(con: duckdb.DuckDBPyConnection, boundaries: Path) -> N
     con.execute(f"INSERT INTO {TILES_SOURCE} VALUES (?, ?)", [digest, str(boundaries)])
 
 
-def _bangkok_tickets(con: duckdb.DuckDBPyConnection, staged: str) -> pd.DataFrame:
+TABLE = "_core_complaints"          # the candidate, a temp table of the warehouse connection
+SCRUB_BATCH_ROWS = 100_000          # texts scanned for personal data per Arrow batch (bounds memory)
+
+
+def build_in_sql(con: duckdb.DuckDBPyConnection, gaz: Gazetteer, staged: str = STAGED) -> str:
+    """Build core.complaints' candidate rows (COMPLAINT_COLUMNS) into the temp table `TABLE`; returns its name.
+
+    Nothing here brings the whole table into Python: text comes out only for the rows that may hold
+    personal data, names only once per distinct value."""
+    spatial = gaz.has_boundaries and gaz.boundaries_source is not None
+    if spatial:
+        ensure_district_tiles(con, Path(gaz.boundaries_source))
     sensitive = sorted(SENSITIVE_COMPLAINT_TYPES)
-    return con.execute(f"""
+    base = f"""
         SELECT left(sha256('traffy:' || ticket_id), 20) AS complaint_id, 'traffy' AS source, ticket_id,
                problem_types, description_th, district_th, subdistrict_th, state, reported_at, last_activity_at,
                lat, lon, coalesce(is_call_centre, false) AS via_call_centre, first_seen_at, last_seen_at,
                CASE WHEN list_has_any(problem_types, ?::VARCHAR[]) THEN {SENSITIVE_DECIMALS}
                     ELSE {DEFAULT_DECIMALS} END AS decimals
-        FROM {staged}
-        WHERE coalesce(in_bangkok, false)
-    """, [sensitive]).df()
+        FROM {staged} WHERE coalesce(in_bangkok, false)"""
+    if spatial:   # districts from the exact point, before it is coarsened
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _tickets AS {base}", [sensitive])
+        tagged = points_in_districts_sql(con, "_tickets", "complaint_id", "lon", "lat")
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE _tickets AS
+            SELECT t.*, g.district_code, CASE WHEN g.district_code IS NOT NULL THEN 'point_in_polygon'
+                                              ELSE 'none' END AS geotag_method
+            FROM _tickets t LEFT JOIN ({tagged}) g ON g.id = t.complaint_id""")
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _tickets AS SELECT *, CAST(NULL AS VARCHAR) AS district_code, "
+                    f"'none' AS geotag_method FROM ({base})", [sensitive])
+    _districts_by_name(con, gaz)
+    _lookup_table(con, "_khwaeng", ["name", "district"], "code",
+                  "SELECT DISTINCT subdistrict_th, district_code FROM _tickets "
+                  "WHERE subdistrict_th IS NOT NULL AND district_code IS NOT NULL",
+                  lambda name, district: gaz.match_subdistrict(name, district))
+    _scrubbed_texts(con)
+    # Times as epoch microseconds: the hash must not depend on the session's time zone.
+    hashed = ", ".join(f"{c} := epoch_us({c})" if c.endswith("_at") else f"{c} := {c}" for c in _HASHED)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {TABLE} AS
+        WITH rows AS (
+            SELECT t.* REPLACE (
+                       CASE WHEN s.complaint_id IS NOT NULL THEN nullif(s.text, '')
+                            ELSE nullif(t.description_th, '') END AS description_th,
+                       round_even(t.lat, t.decimals) AS lat, round_even(t.lon, t.decimals) AS lon),
+                   k.code AS subdistrict_code
+            FROM _tickets t
+            LEFT JOIN _scrubbed s ON s.complaint_id = t.complaint_id
+            LEFT JOIN _khwaeng k ON k.name = t.subdistrict_th AND k.district = t.district_code)
+        SELECT {", ".join(c for c in COMPLAINT_COLUMNS if c != "content_hash")},
+               left(md5(CAST(to_json(struct_pack({hashed})) AS VARCHAR)), 16) AS content_hash
+        FROM rows""")
+    for table in ("_tickets", "_scrubbed", "_khwaeng"):
+        con.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    return TABLE
 
 
-def _districts(con: duckdb.DuckDBPyConnection, tickets: pd.DataFrame, gaz: Gazetteer,
-               spatial: bool) -> tuple[pd.Series, pd.Series]:
-    """(district code, how it was found) per ticket: the exact point in the polygons, else its district name."""
-    codes = pd.Series(None, index=tickets.index, dtype=object)
-    if spatial:
-        points = tickets[["complaint_id", "lon", "lat"]]
-        tagged = tag_points(con, points, "complaint_id", "lon", "lat").set_index("id")["district_code"]
-        codes = tickets["complaint_id"].map(tagged)
-    method = pd.Series(np.where(codes.notna(), "point_in_polygon", "none"), index=tickets.index, dtype=object)
-    missing = codes.isna() & tickets["district_th"].notna()
-    if missing.any():
-        names = {n: gaz.match_district(n) for n in tickets.loc[missing, "district_th"].unique()}
-        by_name = tickets.loc[missing, "district_th"].map(names)
-        codes.loc[by_name.index] = by_name
-        method.loc[by_name.index[by_name.notna()]] = "named_area"
-    return codes.astype(object).where(codes.notna(), None), method
+def _lookup_table(con: duckdb.DuckDBPyConnection, name: str, keys: list[str], value: str, distinct_sql: str,
+                  decide) -> None:
+    """`decide(*key)` in Python once per distinct key the query returns, as the SQL table `name`."""
+    pairs = con.execute(distinct_sql).fetchall()
+    frame = pd.DataFrame(pairs, columns=keys, dtype=object)
+    frame[value] = [decide(*p) for p in pairs] if pairs else []
+    con.register(f"{name}_frame", frame)
+    try:
+        columns = ", ".join(f"CAST({c} AS VARCHAR) AS {c}" for c in [*keys, value])
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {columns} FROM {name}_frame")
+    finally:
+        con.unregister(f"{name}_frame")
 
 
-def _subdistricts(tickets: pd.DataFrame, codes: pd.Series, gaz: Gazetteer) -> pd.Series:
-    """The khwaeng the ticket names, when it lies in the district its point falls in (matched once
-    per distinct name and district, then joined back)."""
-    pairs = pd.DataFrame({"name": tickets["subdistrict_th"], "district": codes}, index=tickets.index)
-    known = pairs.dropna().drop_duplicates()
-    known["code"] = [gaz.match_subdistrict(n, d) for n, d in zip(known["name"], known["district"])]
-    found = pairs.reset_index().merge(known, on=["name", "district"], how="left").set_index("index")["code"]
-    return found.astype(object).where(found.notna(), None).reindex(tickets.index)
+def _districts_by_name(con: duckdb.DuckDBPyConnection, gaz: Gazetteer) -> None:
+    """A ticket whose point fell outside every polygon (or with no boundary file) takes its district name."""
+    _lookup_table(con, "_district_names", ["name"], "code",
+                  "SELECT DISTINCT district_th FROM _tickets WHERE district_code IS NULL AND district_th IS NOT NULL",
+                  gaz.match_district)
+    con.execute("""
+        UPDATE _tickets SET district_code = n.code, geotag_method = 'named_area'
+        FROM _district_names n WHERE _tickets.district_code IS NULL AND n.name = _tickets.district_th
+          AND n.code IS NOT NULL""")
+    con.execute("DROP TABLE temp._district_names")
 
 
-def _content_hashes(frame: pd.DataFrame) -> pd.Series:
-    """A 64-bit hash of the published fields per row, vectorised (pandas' hash_pandas_object): it
-    only tells whether a complaint changed between runs, so it need not be cryptographic."""
-    fields = frame[list(_HASHED)].copy()
-    fields["problem_types"] = fields["problem_types"].map(lambda types: "\x1f".join(as_list(types)))
-    hashed = pd.util.hash_pandas_object(fields, index=False).to_numpy()
-    return pd.Series(np.char.mod("%016x", hashed), index=frame.index)
+def _scrubbed_texts(con: duckdb.DuckDBPyConnection) -> None:
+    """`_scrubbed`(complaint_id, text): the scrubbed text of every ticket whose text may hold personal data.
+
+    Texts are scanned as Arrow batches straight from DuckDB (one RE2 pass and the name-pair check of
+    `model.privacy.candidate_mask_arrow`); only the candidates become Python strings for the passes."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ids, texts = [], []
+    reader = con.execute("SELECT complaint_id, description_th FROM _tickets WHERE description_th IS NOT NULL"
+                         ).fetch_record_batch(SCRUB_BATCH_ROWS)
+    for batch in reader:
+        mask = pa.array(candidate_mask_arrow(batch.column(1).cast(pa.large_string())))
+        ids += pc.filter(batch.column(0), mask).to_pylist()
+        texts += pc.filter(batch.column(1), mask).to_pylist()
+    con.register("_scrubbed_frame", pd.DataFrame({"complaint_id": ids, "text": scrub_candidates(texts) if texts else []},
+                                                 dtype=object))
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE _scrubbed AS SELECT CAST(complaint_id AS VARCHAR) AS complaint_id, "
+                    "CAST(text AS VARCHAR) AS text FROM _scrubbed_frame")
+    finally:
+        con.unregister("_scrubbed_frame")
 
 
 def build(con: duckdb.DuckDBPyConnection, gaz: Gazetteer, staged: str = STAGED) -> pd.DataFrame:
-    """core.complaints rows (COMPLAINT_COLUMNS) from the staged tickets in the warehouse."""
-    tickets = _bangkok_tickets(con, staged)
-    spatial = gaz.has_boundaries and gaz.boundaries_source is not None
-    if spatial:
-        ensure_district_tiles(con, Path(gaz.boundaries_source))
-    codes, method = _districts(con, tickets, gaz, spatial)
-    frame = tickets.assign(district_code=codes, geotag_method=method,
-                           subdistrict_code=_subdistricts(tickets, codes, gaz))
-    frame["description_th"] = scrub_series(frame["description_th"].fillna("")).replace("", None)
-    lat, lon = coarsen(frame["lat"], frame["lon"], frame["decimals"].to_numpy())
-    frame["lat"], frame["lon"] = lat, lon
-    frame["content_hash"] = _content_hashes(frame) if len(frame) else pd.Series(dtype=object)
-    return frame.reindex(columns=list(COMPLAINT_COLUMNS)).reset_index(drop=True)
+    """core.complaints rows (COMPLAINT_COLUMNS) from the staged tickets, as a DataFrame (tests, small runs)."""
+    table = build_in_sql(con, gaz, staged)
+    frame = con.execute(f"SELECT * FROM {table} ORDER BY complaint_id").df()
+    con.execute(f"DROP TABLE temp.{table}")
+    return frame

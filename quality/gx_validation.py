@@ -21,6 +21,11 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 import great_expectations as gx  # noqa: E402 - the analytics switch must be set before import
 from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
 
+from great_expectations.execution_engine import pandas_execution_engine  # noqa: E402
+from great_expectations.validator.v1_validator import Validator  # noqa: E402
+
+from quality.expectation_columns import columns_read  # noqa: E402
+
 
 @dataclass
 class SuiteOutcome:
@@ -68,21 +73,17 @@ def _validate_with_docs(context, batch_definition, suite, frame: pd.DataFrame):
 
 
 LARGE_FRAME_ROWS = 50_000
-_ROW_COUNT_ONLY = (gx.expectations.ExpectTableRowCountToBeBetween, gx.expectations.ExpectTableRowCountToEqual)
+# GX fingerprints every pandas batch whose shallow size is under this (1 GB by default) for its batch
+# markers: a full hash of the frame, a second on 500,000 tickets, for a marker nothing here reads.
+# Fingerprinting only frames below ~16 MB keeps it for small tables and skips it at city scale.
+pandas_execution_engine.HASH_THRESHOLD = 16e6
 
 
 def _checked_columns(frame: pd.DataFrame, expectations: list) -> pd.DataFrame:
     """Only the columns the suite looks at (a copy), timestamps as naive UTC nanoseconds: GX's pandas
     engine handles naive datetimes more reliably, UTC keeps the instants exact, and only a nanosecond
     column is compared vectorised (DuckDB hands microseconds, which GX compares value by value)."""
-    named: set[str] = set()
-    whole = False                        # an expectation about the table's columns needs all of them
-    for e in expectations:
-        columns = [getattr(e, k, None) for k in ("column", "column_A", "column_B")]
-        columns = [c for c in columns if isinstance(c, str)] + list(getattr(e, "column_list", None) or [])
-        named.update(columns)
-        whole |= not columns and not isinstance(e, _ROW_COUNT_ONLY)
-    keep = list(frame.columns) if whole else [c for c in frame.columns if c in named]
+    keep = columns_read(expectations, list(frame.columns))
     frame = frame[keep].copy()
     for column in frame.columns:
         if isinstance(frame[column].dtype, pd.DatetimeTZDtype):
@@ -116,12 +117,16 @@ def validate_frame(suite_name: str, frame: pd.DataFrame, expectations: list) -> 
     if docs_dir:
         result = _validate_with_docs(context, batch_definition, suite, frame)
     else:
-        batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
         # A city-scale table (all Traffy tickets) costs seconds per pass: decide with the cheapest result
-        # format first and compute examples of unexpected values only when something failed.
-        result = batch.validate(suite, result_format="BOOLEAN_ONLY") if len(frame) > LARGE_FRAME_ROWS else None
+        # format first and compute examples of unexpected values only when something failed. A Validator
+        # on the batch definition loads (and fingerprints) the frame once; `Batch.validate` would load it
+        # a second time.
+        def run(result_format: str):
+            return Validator(batch_definition=batch_definition, batch_parameters={"dataframe": frame},
+                             result_format=result_format).validate_expectation_suite(suite)
+        result = run("BOOLEAN_ONLY") if len(frame) > LARGE_FRAME_ROWS else None
         if result is None or not result.success:
-            result = batch.validate(suite)
+            result = run("SUMMARY")
     failures = []
     for r in result.results:
         if not r.success:

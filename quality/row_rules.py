@@ -57,3 +57,27 @@ def split_rows(frame: pd.DataFrame, *, id_column: str, thai_column: str | None =
     bad = reasons != ""
     rejected = frame[bad].assign(record_ref=frame.loc[bad, id_column].astype(str), reason=reasons[bad])
     return frame[~bad].reset_index(drop=True), rejected
+
+
+def split_rows_sql(con, table: str, *, id_column: str, district_codes: list[str] | None = None,
+                   time_columns: tuple[str, ...] = ()) -> pd.DataFrame:
+    """`split_rows` for a candidate kept in DuckDB: rejected rows leave `table` and come back as a
+    DataFrame with `record_ref` and `reason` (the first rule each breaks, in `split_rows`' order)."""
+    rules = [(f'"{id_column}" IS NULL', f"no {id_column}"),
+             (f'row_number() OVER (PARTITION BY "{id_column}" ORDER BY rowid) > 1', f"duplicate {id_column}"),
+             (f"lat < {LAT_RANGE[0]} OR lat > {LAT_RANGE[1]} OR lon < {LON_RANGE[0]} OR lon > {LON_RANGE[1]}",
+              "coordinates outside Bangkok")]
+    if district_codes is not None:
+        rules.append(("district_code IS NOT NULL AND NOT list_contains(?::VARCHAR[], district_code)",
+                      "district code not in the gazetteer"))
+    for column in time_columns:
+        rules.append((f"{column} < '{EARLIEST.isoformat()}+00:00'::TIMESTAMPTZ "
+                      f"OR {column} > '{LATEST.isoformat()}+00:00'::TIMESTAMPTZ", f"implausible {column}"))
+    params = [district_codes] if district_codes is not None else []
+    reason = "CASE " + " ".join(f"WHEN coalesce({rule}, false) THEN '{why}'" for rule, why in rules) + " END"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _rejected AS SELECT * FROM (SELECT rowid AS _row, *, {reason} AS reason "
+                f"FROM {table}) WHERE reason IS NOT NULL", params)
+    con.execute(f"DELETE FROM {table} WHERE rowid IN (SELECT _row FROM _rejected)")
+    rejected = con.execute(f'SELECT * EXCLUDE (_row), CAST("{id_column}" AS VARCHAR) AS record_ref FROM _rejected').df()
+    con.execute("DROP TABLE temp._rejected")
+    return rejected

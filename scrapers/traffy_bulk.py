@@ -173,32 +173,45 @@ def _fast_rows_sql() -> str:
     """
 
 
-def _mapped(frame: pd.DataFrame, column: str, parse) -> pd.Series:
-    """`parse` applied once per distinct JSON text of `column` (None for a missing key)."""
-    distinct = {text: parse(None if text is None else json.loads(text))
-                for text in frame[column].drop_duplicates().tolist()}
-    return frame[column].map(distinct)
+def _lookup(con: duckdb.DuckDBPyConnection, column: str, parse, name: str, *, is_json: bool = True) -> None:
+    """`parse` applied in Python once per distinct value of `column` (JSON text unless `is_json` is
+    false), as the SQL table `name`(k, v): NULL is the empty-string key, lists are written as JSON text."""
+    keys = [k for (k,) in con.execute(f"SELECT DISTINCT {column} FROM _fast_rows").fetchall()]
+    values = [parse(json.loads(k) if is_json and k is not None else k) for k in keys]
+    con.register(f"{name}_frame", pd.DataFrame({
+        "k": [coalesce_key(k) for k in keys],
+        "v": [json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for v in values]}, dtype=object))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT k::VARCHAR AS k, v::VARCHAR AS v FROM {name}_frame")
+    con.unregister(f"{name}_frame")
+
+
+def coalesce_key(key: str | None) -> str:
+    return "" if key is None else key
 
 
 def _state_label(value) -> str | None:
     return (traffy._label(value) or None) if isinstance(value, str) else None
 
 
-def _finish_fast(fast: pd.DataFrame) -> pd.DataFrame:
-    if fast.empty:
-        return fast
-    fast["problem_types"] = _mapped(fast, "types_json", traffy.parse_pg_array)
-    fast["organizations"] = _mapped(fast, "orgs_json", traffy.split_organizations)
-    fast["state_th"] = _mapped(fast, "state_json", _state_label)
-    states = {s: traffy.normalize_state(s) for s in fast["state_th"].drop_duplicates().tolist()}
-    fast["state"] = fast["state_th"].map(states)
-    provinces = {p: traffy.normalize_province(p) for p in fast["province_raw"].dropna().unique().tolist()}
-    fast["province_th"] = fast["province_raw"].map(provinces)
-    box = traffy.BANGKOK_BBOX
-    in_box = fast["lat"].between(*box["lat"]) & fast["lon"].between(*box["lon"])
-    fast["in_bangkok"] = fast["province_th"].eq(traffy.BANGKOK_TH).where(fast["province_th"].notna(), in_box)
-    fast["in_bangkok"] = fast["in_bangkok"].astype(bool)
-    return fast
+def _state_pair(value) -> str:
+    label = _state_label(value)
+    return json.dumps([label, traffy.normalize_state(label)], ensure_ascii=False)
+
+
+def _finish_fast_sql() -> str:
+    """The fast rows with their looked-up columns (types, agencies, state, province) and the Bangkok flag."""
+    (lat0, lat1), (lon0, lon1) = traffy.BANGKOK_BBOX["lat"], traffy.BANGKOK_BBOX["lon"]
+    return f"""
+    SELECT f.*, from_json(t.v, '["VARCHAR"]') AS problem_types, from_json(o.v, '["VARCHAR"]') AS organizations,
+           s.v->>0 AS state_th, s.v->>1 AS state, p.v AS province_th,
+           CASE WHEN p.v IS NOT NULL THEN p.v = {_sql_string(traffy.BANGKOK_TH)}
+                ELSE coalesce(f.lat BETWEEN {lat0} AND {lat1} AND f.lon BETWEEN {lon0} AND {lon1}, false) END AS in_bangkok
+    FROM _fast_rows f
+    LEFT JOIN _types_map t ON t.k = coalesce(f.types_json, '')
+    LEFT JOIN _orgs_map o ON o.k = coalesce(f.orgs_json, '')
+    LEFT JOIN _states_map s ON s.k = coalesce(f.state_json, '')
+    LEFT JOIN _provinces_map p ON p.k = coalesce(f.province_raw, '')
+    """
 
 
 def _slow_rows(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, list[dict]]:
@@ -248,48 +261,102 @@ def _paths(responses: list[ArchivedResponse]) -> str:
     return "[" + ", ".join(_sql_string(str(r.path)) for r in responses) + "]"
 
 
-def parse_unit(responses: list[ArchivedResponse]) -> tuple[pd.DataFrame, list[dict]]:
-    """The "api" unit's search pages -> (rows as a DataFrame, quarantined), one row per ticket.
+ROWS_TABLE = "_traffy_rows"
 
-    Same contract and the same rows as `traffy.parse_unit`; responses not backed by an archived file
-    (built in memory) go through the row parser.
-    """
+
+def load_rows(con: duckdb.DuckDBPyConnection, responses: list[ArchivedResponse]) -> list[dict]:
+    """Read the "api" unit's archived search pages into the temp table `_traffy_rows` of `con`
+    (ROW_COLUMNS plus the record's page and position, one row per ticket, the newest winning) and return the quarantined records.
+
+    The rows never pass through pandas: a city-wide pass is hundreds of MB of text, and the staged
+    layer takes them from this table straight into the warehouse."""
     if not responses:
         raise UnitFailed("the unit holds no search responses")
-    if any(r.path is None for r in responses):
-        rows, quarantined = traffy.parse_unit(responses)
-        return pd.DataFrame(rows, columns=ROW_COLUMNS), quarantined
-    with duckdb.connect() as con:
-        con.execute("SET TimeZone = 'UTC'")
-        con.register("_page_list", pd.DataFrame({
-            "page": range(len(responses)), "path": [str(Path(r.path)) for r in responses],
-            "url": [r.url for r in responses], "sha256": [r.sha256 for r in responses],
-            "fetched_at": pd.to_datetime([r.fetched_at for r in responses], utc=True)}))
-        con.execute("CREATE TEMP TABLE _pages AS SELECT * FROM _page_list")
+    con.register("_page_list", pd.DataFrame({
+        "page": range(len(responses)), "path": [str(Path(r.path)) for r in responses],
+        "url": [r.url for r in responses], "sha256": [r.sha256 for r in responses],
+        "fetched_at": pd.to_datetime([r.fetched_at for r in responses], utc=True)}))
+    con.execute("CREATE OR REPLACE TEMP TABLE _pages AS SELECT * FROM _page_list")
+    con.unregister("_page_list")
+    try:
         try:
             _read_pages(con, responses)
-            con.execute(f"CREATE TEMP TABLE _records AS {_records_sql()}")
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _records AS {_records_sql()}")
         except duckdb.Error:
             for response in responses:                          # the precise reason for the bad page
                 traffy.decode_search(response.body, response.url)
             rows, quarantined = traffy.parse_unit(responses)    # DuckDB refused what Python reads
-            return pd.DataFrame(rows, columns=ROW_COLUMNS), quarantined
-        fast = _finish_fast(con.execute(_fast_rows_sql()).df())
-        slow, quarantined = _slow_rows(con)
-    frame = pd.concat([f for f in (fast, slow) if len(f)], ignore_index=True) if len(fast) or len(slow) else fast
-    if frame.empty and not quarantined:
-        raise UnitFailed("the search pages held no tickets")
-    return _dedupe(frame), quarantined
+            _insert_rows(con, pd.DataFrame(rows, columns=ROW_COLUMNS).assign(page=0, pos=range(len(rows))),
+                         create=True)
+        else:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _fast_rows AS {_fast_rows_sql()}")
+            _lookup(con, "types_json", traffy.parse_pg_array, "_types_map")
+            _lookup(con, "orgs_json", traffy.split_organizations, "_orgs_map")
+            _lookup(con, "state_json", _state_pair, "_states_map")
+            _lookup(con, "province_raw", traffy.normalize_province, "_provinces_map", is_json=False)
+            columns = ", ".join(f'"{c}"' for c in ROW_COLUMNS)
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {ROWS_TABLE} AS SELECT {columns}, page, pos "
+                        f"FROM ({_finish_fast_sql()})")
+            slow, quarantined = _slow_rows(con)
+            _insert_rows(con, slow, create=False)
+        if not con.execute(f"SELECT count(*) FROM {ROWS_TABLE}").fetchone()[0] and not quarantined:
+            raise UnitFailed("the search pages held no tickets")
+        _dedupe(con)
+        return quarantined
+    finally:
+        for table in ("_read", "_records", "_fast_rows", "_pages", "_types_map", "_orgs_map",
+                      "_states_map", "_provinces_map"):
+            con.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
-def _dedupe(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per ticket, the newest winning, as `traffy.dedupe` (last activity or report time, fetch, order)."""
-    if frame.empty:
-        return frame.reindex(columns=ROW_COLUMNS)
-    if frame["ticket_id"].is_unique:                    # the usual case: nothing to choose between
-        return frame[ROW_COLUMNS].reset_index(drop=True)
-    frame["_when"] = pd.to_datetime(frame["last_activity_at"], utc=True).fillna(
-        pd.to_datetime(frame["reported_at"], utc=True))
-    frame = frame.sort_values(["_when", "fetched_at", "page", "pos"], kind="stable")
-    frame = frame.drop_duplicates("ticket_id", keep="last").sort_values(["page", "pos"], kind="stable")
-    return frame[ROW_COLUMNS].reset_index(drop=True)
+def _insert_rows(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, *, create: bool) -> None:
+    """Rows from the row parser into the rows table (lists as JSON text, so DuckDB never guesses their type)."""
+    frame = rows.reindex(columns=[*ROW_COLUMNS, "page", "pos"]).copy()
+    for column in ("problem_types", "organizations"):
+        frame[column] = [json.dumps(list(v), ensure_ascii=False) if v is not None else None for v in frame[column]]
+    for column, type_ in traffy.STAGED_COLUMNS.items():
+        if type_ == "TIMESTAMPTZ":
+            frame[column] = pd.to_datetime(frame[column], utc=True)
+    frame["fetched_at"] = pd.to_datetime(frame["fetched_at"], utc=True)
+    types = {**traffy.STAGED_COLUMNS, "url": "VARCHAR", "sha256": "VARCHAR", "fetched_at": "TIMESTAMPTZ"}
+    select = ", ".join(
+        f'from_json("{c}"::VARCHAR, \'["VARCHAR"]\') AS "{c}"' if types[c] == "VARCHAR[]" else f'CAST("{c}" AS {types[c]}) AS "{c}"'
+        for c in ROW_COLUMNS) + ", CAST(page AS BIGINT) AS page, CAST(pos AS BIGINT) AS pos"
+    con.register("_row_frame", frame)
+    try:
+        if create:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {ROWS_TABLE} AS SELECT {select} FROM _row_frame")
+        elif len(frame):
+            con.execute(f"INSERT INTO {ROWS_TABLE} SELECT {select} FROM _row_frame")
+    finally:
+        con.unregister("_row_frame")
+
+
+def _dedupe(con: duckdb.DuckDBPyConnection) -> None:
+    """One row per ticket, the newest winning, as `traffy.dedupe` (last activity or report time, fetch,
+    order). Only tickets listed twice are ranked: usually none, so this costs one pass over the ids."""
+    con.execute(f"""
+        DELETE FROM {ROWS_TABLE} WHERE (page, pos) IN (
+            SELECT (page, pos) FROM {ROWS_TABLE}
+            WHERE ticket_id IN (SELECT ticket_id FROM {ROWS_TABLE} GROUP BY 1 HAVING count(*) > 1)
+            QUALIFY row_number() OVER (PARTITION BY ticket_id
+                                       ORDER BY coalesce(last_activity_at, reported_at) IS NULL DESC,
+                                                coalesce(last_activity_at, reported_at) DESC,
+                                                fetched_at DESC, page DESC, pos DESC) > 1)
+    """)
+
+
+def parse_unit(responses: list[ArchivedResponse]) -> tuple[pd.DataFrame, list[dict]]:
+    """The "api" unit's search pages -> (rows as a DataFrame, quarantined), one row per ticket.
+
+    Same contract and the same rows as `traffy.parse_unit`; responses not backed by an archived file
+    (built in memory) go through the row parser. The pipeline itself uses `load_rows`.
+    """
+    if responses and any(r.path is None for r in responses):
+        rows, quarantined = traffy.parse_unit(responses)
+        return pd.DataFrame(rows, columns=ROW_COLUMNS), quarantined
+    with duckdb.connect() as con:
+        con.execute("SET TimeZone = 'UTC'")
+        quarantined = load_rows(con, responses)
+        columns = ", ".join(f'"{c}"' for c in ROW_COLUMNS)
+        return con.execute(f"SELECT {columns} FROM {ROWS_TABLE} ORDER BY page, pos").df(), quarantined

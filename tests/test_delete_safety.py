@@ -1,20 +1,22 @@
 """Items leave a staged table only on an explicit signal, never because a fetch failed or came back empty.
 
 A tiny partner (a JSON listing) is crawled for real over loopback and staged with the same code the
-pipeline uses; between passes its listing changes or it misbehaves.
+pipeline uses; between passes its listing changes or it misbehaves. Every scenario runs twice: through
+the pandas build and through the SQL build big sources use (`hub.staging_sql`), which must agree.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import replace
 
+import pandas as pd
 import pytest
 
 from hub.config import SourceSettings
 from hub.http_client import PoliteClient
 from hub.raw_archive import BodyStore, CrawlSession, UnitFailed
-from hub.staging import build_staged
-from hub.warehouse import connect, latest_validators, record_crawl, replace_rows
+from hub.staging import build_staged, write_staged
+from hub.warehouse import connect, latest_validators, record_crawl
 from sample_sites.server import Page, SampleSites
 from tests.crawl_helpers import TEST_CLIENT
 
@@ -59,8 +61,21 @@ class Spec:
     parse_unit = staticmethod(_parse)
 
 
-@pytest.fixture
-def partner(tmp_path):
+def _in_sql(spec):
+    """The same source with a bulk loader: its rows go to a temp table and the build runs in SQL."""
+    def load_unit(con, unit, responses, gazetteer):
+        rows, quarantined = spec.parse_unit(unit, responses, gazetteer)
+        con.register("_rows_frame", pd.DataFrame(rows, columns=["item_id", "title", "url", "sha256", "fetched_at"]))
+        con.execute("CREATE OR REPLACE TEMP TABLE _listing_rows AS SELECT item_id::VARCHAR AS item_id, "
+                    "title::VARCHAR AS title, url::VARCHAR AS url, sha256::VARCHAR AS sha256, "
+                    "fetched_at::TIMESTAMPTZ AS fetched_at FROM _rows_frame")
+        con.unregister("_rows_frame")
+        return "_listing_rows", quarantined
+    return type(f"{spec.__name__}InSql", (spec,), {"load_unit": staticmethod(load_unit)})
+
+
+@pytest.fixture(params=["pandas", "sql"])
+def partner(tmp_path, request):
     site = Listing()
     with SampleSites({"listing": site}) as sites:
         settings = SourceSettings(name="listing", title="listing", base_url=sites.base_urls["listing"],
@@ -75,9 +90,12 @@ def partner(tmp_path):
                     session = CrawlSession("listing", client, store, latest_validators(con, "listing"))
                     _crawl(session, settings)
                     record_crawl(con, *session.frames())
+                if request.param == "sql":
+                    spec = _in_sql(spec)
                 build = build_staged(con, spec, store, None, absent_limit=3)
+                assert (build.in_sql is not None) == (request.param == "sql")
                 if stage:
-                    replace_rows(con, "staged.listing_items", build.frame, spec.columns)
+                    write_staged(con, spec, build)
             sites.set_fault("listing", None)
             return {r["item_id"]: r["absent_listings"] for r in build.frame.to_dict("records")}
 

@@ -1,0 +1,146 @@
+"""A staged table built in SQL, for sources too big to pass through pandas (the city's Traffy history).
+
+The same rules as `hub.staging.build_staged`, written as set-based SQL over temp tables in the
+warehouse connection: each unit's bulk loader (`spec.load_unit`) leaves its rows in a temp table,
+then one row per id (the newest fetch wins), items of the previous table carried over (an absence
+counts only for a snapshot source, once per newly parsed listing of the item's unit, and never for a
+record still listed but quarantined), first_seen_at kept. The candidate stays in the temp table
+`CANDIDATE` until `hub.staging.write_staged` copies it into the warehouse; only the columns the
+checks read come out to pandas. `tests/test_delete_safety.py` runs the same scenarios through both.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Iterable
+
+import duckdb
+import pandas as pd
+
+from hub.raw_archive import UnitFailed
+from hub.warehouse import ensure_table, table_exists
+
+CANDIDATE = "_staged_candidate"
+# Set by the staging layer, not by a source's loader.
+_STAGING_COLUMNS = ("unit", "batch_id", "first_seen_at", "last_seen_at", "absent_listings", "checked_batch_id")
+
+
+def _quoted(columns: Iterable[str], prefix: str = "") -> str:
+    return ", ".join(f'{prefix}"{c}"' for c in columns)
+
+
+def build_in_sql(con: duckdb.DuckDBPyConnection, spec, units, gazetteer, absent_limit: int,
+                 frame_columns: list[str] | None):
+    from hub.staging import StagedBuild, _run     # the shared result type and parse-run record
+    now = datetime.now(timezone.utc)
+    loaded = [c for c in spec.columns if c not in _STAGING_COLUMNS]
+    new_columns = [c for c in spec.columns if c != "first_seen_at"]
+    ddl = ", ".join(f'"{c}" {spec.columns[c]}' for c in new_columns)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _staged_new ({ddl}, _seq BIGINT)")
+    quarantined, runs, failed, seq = [], [], {}, 0
+    for unit, batch_id, crawl_started, archived in units:
+        try:
+            rows_table, unit_quarantine = spec.load_unit(con, unit, archived, gazetteer)
+        except UnitFailed as exc:
+            failed[unit] = str(exc)
+            runs.append(_run(spec, unit, batch_id, now, error=str(exc)))
+            continue
+        count = con.execute(f"SELECT count(*) FROM {rows_table}").fetchone()[0]
+        con.execute(f"""
+            INSERT INTO _staged_new ({_quoted([*loaded, 'unit', 'batch_id', 'last_seen_at', 'absent_listings',
+                                               'checked_batch_id', '_seq'])})
+            SELECT {_quoted(loaded)}, ?, ?, ?::TIMESTAMPTZ, 0, ?, ? + row_number() OVER () FROM {rows_table}
+        """, [unit, batch_id, crawl_started, batch_id, seq])
+        con.execute(f"DROP TABLE IF EXISTS temp.{rows_table}")
+        seq += count
+        for q in unit_quarantine:
+            q.update(source=spec.name, unit=unit, batch_id=batch_id, quarantined_at=now)
+        quarantined += unit_quarantine
+        runs.append(_run(spec, unit, batch_id, now, count, len(unit_quarantine)))
+    _one_row_per_id(con, spec.id_column)
+    listed = {r["unit"]: r["batch_id"] for r in runs if r["ok"]}
+    refs = {str(q.get("record_ref")) for q in quarantined}
+    carried, removed = _carry_over(con, spec, absent_limit, listed, refs)
+    _keep_first_seen(con, spec, now, carried_too=carried > 0)
+    for table in ("_staged_new", "_staged_carried"):
+        con.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    wanted = list(spec.columns) if frame_columns is None else \
+        [c for c in spec.columns if c == spec.id_column or c in frame_columns]
+    frame = con.execute(f"SELECT {_quoted(wanted)} FROM {CANDIDATE}").df()
+    return StagedBuild(frame, pd.DataFrame(quarantined), pd.DataFrame(runs), failed, carried, removed,
+                       row_count=len(frame), in_sql=CANDIDATE)
+
+
+def _one_row_per_id(con: duckdb.DuckDBPyConnection, id_column: str) -> None:
+    """A record listed by two units (or twice in a feed) keeps its newest fetch; only the ids that occur
+    twice are ranked, so the usual case costs one pass over the id column."""
+    con.execute(f"""
+        DELETE FROM _staged_new WHERE _seq IN (
+            SELECT _seq FROM _staged_new
+            WHERE "{id_column}" IN (SELECT "{id_column}" FROM _staged_new GROUP BY 1 HAVING count(*) > 1)
+            QUALIFY row_number() OVER (PARTITION BY "{id_column}" ORDER BY fetched_at DESC NULLS FIRST, _seq DESC) > 1)
+    """)
+
+
+def _carry_over(con: duckdb.DuckDBPyConnection, spec, absent_limit: int, listed: dict[str, str],
+                refs: set[str]) -> tuple[int, int]:
+    """Items of the previous table this build did not produce, into `_staged_carried`: (kept, removed)."""
+    table = f"staged.{spec.staged_table}"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _staged_carried AS SELECT * EXCLUDE (_seq) FROM _staged_new LIMIT 0")
+    if not table_exists(con, table):
+        return 0, 0
+    ensure_table(con, table, spec.columns)
+    key = f'CAST(m."{spec.id_column}" AS VARCHAR)'
+    con.register("_listed_frame", pd.DataFrame({"unit": list(listed), "batch_id": list(listed.values())}, dtype=object))
+    con.register("_refs_frame", pd.DataFrame({"ref": sorted(refs)}, dtype=object))
+    snapshot = getattr(spec, "listing", "snapshot") == "snapshot"
+    try:      # typed here: an empty frame would reach SQL as INTEGER columns
+        con.execute("CREATE OR REPLACE TEMP TABLE _listed AS SELECT CAST(unit AS VARCHAR) AS unit, "
+                    "CAST(batch_id AS VARCHAR) AS batch_id FROM _listed_frame")
+        con.execute("CREATE OR REPLACE TEMP TABLE _refs AS SELECT CAST(ref AS VARCHAR) AS ref FROM _refs_frame")
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE _staged_judged AS
+            WITH missing AS (
+                SELECT m.* FROM {table} m ANTI JOIN _staged_new n ON {key} = CAST(n."{spec.id_column}" AS VARCHAR))
+            SELECT m.*, coalesce({str(snapshot).lower()} AND l.batch_id IS NOT NULL
+                                 AND l.batch_id IS DISTINCT FROM m.checked_batch_id
+                                 AND NOT ({key} IN (SELECT ref FROM _refs)
+                                          OR regexp_extract({key}, '[^/]*$') IN (SELECT ref FROM _refs)
+                                          OR regexp_extract({key}, '[^:]*$') IN (SELECT ref FROM _refs)),
+                                 false) AS _counts, l.batch_id AS _listed_batch
+            FROM missing m LEFT JOIN _listed l ON l.unit = m.unit
+        """)
+    finally:
+        con.unregister("_listed_frame")
+        con.unregister("_refs_frame")
+    kept_columns = [c for c in spec.columns if c not in ("absent_listings", "checked_batch_id", "first_seen_at")]
+    con.execute(f"""
+        INSERT INTO _staged_carried BY NAME
+        SELECT * FROM (
+            SELECT {_quoted(kept_columns)}, coalesce(absent_listings, 0) + CAST(_counts AS INTEGER) AS absent_listings,
+                   CASE WHEN _counts THEN _listed_batch ELSE checked_batch_id END AS checked_batch_id
+            FROM _staged_judged)
+        WHERE absent_listings < {int(absent_limit)}
+    """)
+    missing = con.execute("SELECT count(*) FROM _staged_judged").fetchone()[0]
+    for temp in ("_staged_judged", "_listed", "_refs"):
+        con.execute(f"DROP TABLE temp.{temp}")
+    kept = con.execute("SELECT count(*) FROM _staged_carried").fetchone()[0]
+    return kept, missing - kept
+
+
+def _keep_first_seen(con: duckdb.DuckDBPyConnection, spec, now: datetime, carried_too: bool) -> None:
+    """first_seen_at survives re-parses and carry-overs; a new item is first seen now."""
+    table = f"staged.{spec.staged_table}"
+    rows = ("SELECT * EXCLUDE (_seq) FROM _staged_new"
+            + (" UNION ALL BY NAME SELECT * FROM _staged_carried" if carried_too else ""))
+    order = _quoted(spec.columns)
+    if not table_exists(con, table):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {CANDIDATE} AS SELECT {order} FROM "
+                    f"(SELECT *, ?::TIMESTAMPTZ AS first_seen_at FROM ({rows}))", [now])
+        return
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {CANDIDATE} AS SELECT {order} FROM (
+            SELECT c.*, coalesce(f.first_seen_at, ?::TIMESTAMPTZ) AS first_seen_at FROM ({rows}) c
+            LEFT JOIN (SELECT CAST("{spec.id_column}" AS VARCHAR) AS _id, min(first_seen_at) AS first_seen_at
+                       FROM {table} GROUP BY 1) f ON f._id = CAST(c."{spec.id_column}" AS VARCHAR))
+    """, [now])
