@@ -14,9 +14,8 @@ from model.column_docs import table_schema
 from model.lifecycle import link_merged, with_episode_ids, with_history
 from pipelines.resources import PartnerSourcesResource, WarehouseResource
 from quality import suites_core
-from quality.expectation_columns import columns_read
 from quality.row_rules import split_rows, split_rows_sql
-from quality.gx_validation import validate_frame
+from quality.gx_validation import validate_frame, validate_table
 
 
 def _codes(gaz) -> list[str]:
@@ -232,14 +231,12 @@ def core_complaints(context: dg.AssetExecutionContext, partners: PartnerSourcesR
 
 def _commit_in_sql(con, key: str, table: str, columns: dict[str, str], expectations: list, by: str, log,
                    district_codes: list[str]):
-    """`_commit` for a candidate built in a temp table (a city's complaints): rules in SQL, only the
-    columns the suite reads go to Great Expectations, and the table is copied in by SQL."""
+    """`_commit` for a candidate built in a temp table (a city's complaints): rules in SQL, the suite run
+    on the table in DuckDB (`validate_table`), and the table copied in by SQL."""
     id_column, _, time_columns = ROW_RULES[key]
     rejected = split_rows_sql(con, table, id_column=id_column, district_codes=district_codes,
                               time_columns=time_columns)
-    checked = columns_read(expectations, list(columns))
-    outcome = validate_frame(f"core_{key}", con.execute(f"SELECT {', '.join(checked)} FROM {table}").df(),
-                             expectations)
+    outcome = validate_table(con, table, f"core_{key}", expectations)
     counts = {name: dg.MetadataValue.json(dict(con.execute(
         f"SELECT {name}, count(*) FROM {table} GROUP BY 1 ORDER BY 2 DESC").fetchall())) for name in (by, "geotag_method")}
     metadata = {"dagster/row_count": con.execute(f"SELECT count(*) FROM {table}").fetchone()[0],

@@ -80,6 +80,7 @@ def child(base_urls: dict[str, str], workdir: Path) -> dict:
             ensure_district_tiles(con, Path(boundaries))
         tiles_s = time.perf_counter() - started
     instance = dg.DagsterInstance.ephemeral()
+    sampler = RssSampler()
     started = time.perf_counter()
     result = dg.materialize(
         ALL_ASSETS, selection=dg.AssetSelection.keys(*[dg.AssetKey(list(k)) for k in SELECTED]),
@@ -89,6 +90,7 @@ def child(base_urls: dict[str, str], workdir: Path) -> dict:
                    "public_tree": PublicTreeResource(public_dir=str(workdir / "public"),
                                                      base_url="http://127.0.0.1:8800")})
     wall = time.perf_counter() - started
+    sampler.stop()
     steps: dict[str, dict] = {}
     for entry in instance.all_logs(result.run_id):
         event = entry.dagster_event
@@ -107,9 +109,38 @@ def child(base_urls: dict[str, str], workdir: Path) -> dict:
                                    WHERE regexp_matches(description_th, '0[689]\d-?\d{3}-?\d{4}')""").fetchone()[0]
     published = sum(1 for p in (workdir / "public").rglob("*") if p.is_file())
     return {"ok": result.success, "wall_s": wall, "tiles_s": tiles_s,
-            "steps": {k: {"s": v.get("end", 0) - v.get("start", 0), "ok": v.get("ok", False)} for k, v in steps.items()},
+            "steps": {k: {"s": v.get("end", 0) - v.get("start", 0), "ok": v.get("ok", False),
+                          "peak_mb": sampler.peak_between(v.get("start", 0), v.get("end", 0))}
+                      for k, v in steps.items()},
             "rows": rows, "pii_phone_left": pii_left, "published_files": published,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+class RssSampler:
+    """The child's resident memory every 50 ms (Linux /proc), so the report can say which step peaked."""
+
+    def __init__(self, every_s: float = 0.05):
+        import threading
+        self.samples: list[tuple[float, float]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(every_s,), daemon=True)
+        self._thread.start()
+
+    def _run(self, every_s: float) -> None:
+        page_mb = os.sysconf("SC_PAGE_SIZE") / 2**20
+        while not self._stop.wait(every_s):
+            try:
+                resident = int(Path("/proc/self/statm").read_text().split()[1])
+            except (OSError, IndexError, ValueError):
+                return
+            self.samples.append((time.time(), resident * page_mb))
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def peak_between(self, start: float, end: float) -> float:
+        return max((mb for t, mb in self.samples if start <= t <= end), default=0.0)
 
 
 # --- comparisons -----------------------------------------------------------------------------------------
@@ -151,7 +182,9 @@ def report(tickets: int, measured: dict, bare: tuple[float, int], dlt: dict | No
     print(f"  {'total':<8} {measured['wall_s']:6.1f} s  (Dagster run wall time; goal {GOAL_S:.0f} s)")
     print(f"  peak memory {measured['peak_mb']:,.0f} MB (child process max RSS; goal {GOAL_MB:,} MB)")
     print(f"  district tiles, once per boundary file: {measured['tiles_s']:.1f} s (not in the total)")
-    print("  steps: " + ", ".join(f"{k.replace('__', '/')} {v['s']:.1f}s" for k, v in measured["steps"].items()))
+    print("  steps (time, peak resident memory while it ran):")
+    for k, v in sorted(measured["steps"].items(), key=lambda kv: -kv[1]["s"]):
+        print(f"    {k.replace('__', '/'):<28} {v['s']:5.1f} s  {v['peak_mb']:6,.0f} MB")
     print("  rows: " + ", ".join(f"{k} {v:,}" for k, v in measured["rows"].items()))
     print(f"  published files: {measured['published_files']:,}; phone numbers left in core text: "
           f"{measured['pii_phone_left']}")

@@ -27,7 +27,6 @@ import pandas as pd
 from hub.raw_archive import ArchivedResponse, BodyStore, UnitFailed
 from hub.warehouse import (append_frame, batch_responses, latest_ok_crawls, replace_rows, replace_rows_from,
                            table_exists, transaction)
-from quality.expectation_columns import columns_read
 
 
 @dataclass
@@ -175,13 +174,17 @@ def stage_source(con: duckdb.DuckDBPyConnection, spec, store: BodyStore, gazette
                  validate) -> tuple[StagedBuild, object]:
     """Candidate, check, publish: build the candidate, validate it, replace the table only if it passes.
 
-    `validate(name, frame, expectations)` returns an outcome with `.success`; parse runs are always
+    `validate(name, frame, expectations)` returns an outcome with `.success` (a candidate built in SQL is
+    validated in DuckDB by `quality.gx_validation.validate_table`); parse runs are always
     recorded, quarantined records only with an accepted candidate (a rejected build is re-done later).
     """
     expectations = spec.expectations(gazetteer)
-    build = build_staged(con, spec, store, gazetteer, absent_limit=absent_limit,
-                         frame_columns=columns_read(expectations, list(spec.columns)))
-    outcome = validate(f"staged_{spec.staged_table}", build.frame, expectations)
+    build = build_staged(con, spec, store, gazetteer, absent_limit=absent_limit, frame_columns=[spec.id_column])
+    if build.in_sql:      # the candidate stays in DuckDB: the suite reads it there, a part at a time
+        from quality.gx_validation import validate_table
+        outcome = validate_table(con, build.in_sql, f"staged_{spec.staged_table}", expectations)
+    else:
+        outcome = validate(f"staged_{spec.staged_table}", build.frame, expectations)
     append_frame(con, "staged.parse_runs", build.parse_runs)
     if outcome.success:
         with transaction(con):

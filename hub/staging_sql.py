@@ -5,7 +5,7 @@ warehouse connection: each unit's bulk loader (`spec.load_unit`) leaves its rows
 then one row per id (the newest fetch wins), items of the previous table carried over (an absence
 counts only for a snapshot source, once per newly parsed listing of the item's unit, and never for a
 record still listed but quarantined), first_seen_at kept. The candidate stays in the temp table
-`CANDIDATE` until `hub.staging.write_staged` copies it into the warehouse; only the columns the
+`CANDIDATE` (built in place: no copy of the rows between steps) until `hub.staging.write_staged` copies it into the warehouse; only the columns the
 checks read come out to pandas. `tests/test_delete_safety.py` runs the same scenarios through both.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pandas as pd
 from hub.raw_archive import UnitFailed
 from hub.warehouse import ensure_table, table_exists
 
-CANDIDATE = "_staged_candidate"
+CANDIDATE = "_staged_new"
 # Set by the staging layer, not by a source's loader.
 _STAGING_COLUMNS = ("unit", "batch_id", "first_seen_at", "last_seen_at", "absent_listings", "checked_batch_id")
 
@@ -28,15 +28,21 @@ def _quoted(columns: Iterable[str], prefix: str = "") -> str:
     return ", ".join(f'{prefix}"{c}"' for c in columns)
 
 
+def _literal(value) -> str:
+    if isinstance(value, datetime):
+        return f"TIMESTAMPTZ '{value.isoformat()}'"
+    return "NULL" if value is None else "'" + str(value).replace("'", "''") + "'"
+
+
 def build_in_sql(con: duckdb.DuckDBPyConnection, spec, units, gazetteer, absent_limit: int,
                  frame_columns: list[str] | None):
+    """The candidate in the temp table `CANDIDATE`. The first unit's rows become that table in place
+    (renamed, the provenance added as constant columns), so a one-unit source is never copied."""
     from hub.staging import StagedBuild, _run     # the shared result type and parse-run record
     now = datetime.now(timezone.utc)
     loaded = [c for c in spec.columns if c not in _STAGING_COLUMNS]
-    new_columns = [c for c in spec.columns if c != "first_seen_at"]
-    ddl = ", ".join(f'"{c}" {spec.columns[c]}' for c in new_columns)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _staged_new ({ddl}, _seq BIGINT)")
-    quarantined, runs, failed, seq = [], [], {}, 0
+    con.execute(f"DROP TABLE IF EXISTS temp.{CANDIDATE}")
+    quarantined, runs, failed = [], [], {}
     for unit, batch_id, crawl_started, archived in units:
         try:
             rows_table, unit_quarantine = spec.load_unit(con, unit, archived, gazetteer)
@@ -45,24 +51,32 @@ def build_in_sql(con: duckdb.DuckDBPyConnection, spec, units, gazetteer, absent_
             runs.append(_run(spec, unit, batch_id, now, error=str(exc)))
             continue
         count = con.execute(f"SELECT count(*) FROM {rows_table}").fetchone()[0]
-        con.execute(f"""
-            INSERT INTO _staged_new ({_quoted([*loaded, 'unit', 'batch_id', 'last_seen_at', 'absent_listings',
-                                               'checked_batch_id', '_seq'])})
-            SELECT {_quoted(loaded)}, ?, ?, ?::TIMESTAMPTZ, 0, ?, ? + row_number() OVER () FROM {rows_table}
-        """, [unit, batch_id, crawl_started, batch_id, seq])
-        con.execute(f"DROP TABLE IF EXISTS temp.{rows_table}")
-        seq += count
+        provenance = {"unit": unit, "batch_id": batch_id, "last_seen_at": crawl_started, "absent_listings": 0,
+                      "checked_batch_id": batch_id}
+        if not runs or not any(r["ok"] for r in runs):
+            con.execute(f"ALTER TABLE {rows_table} RENAME TO {CANDIDATE}")
+            for column, value in provenance.items():
+                con.execute(f'ALTER TABLE {CANDIDATE} ADD COLUMN "{column}" {spec.columns[column]} '
+                            f"DEFAULT {_literal(value) if column != 'absent_listings' else 0}")
+        else:
+            con.execute(f"INSERT INTO {CANDIDATE} BY NAME SELECT {_quoted(loaded)}, "
+                        + ", ".join(f'{_literal(v) if k != "absent_listings" else 0} AS "{k}"'
+                                    for k, v in provenance.items())
+                        + f" FROM {rows_table}")
+            con.execute(f"DROP TABLE IF EXISTS temp.{rows_table}")
         for q in unit_quarantine:
             q.update(source=spec.name, unit=unit, batch_id=batch_id, quarantined_at=now)
         quarantined += unit_quarantine
         runs.append(_run(spec, unit, batch_id, now, count, len(unit_quarantine)))
+    if not any(r["ok"] for r in runs):
+        ddl = ", ".join(f'"{c}" {spec.columns[c]}' for c in spec.columns if c != "first_seen_at")
+        con.execute(f"CREATE TEMP TABLE {CANDIDATE} ({ddl})")
     _one_row_per_id(con, spec.id_column)
+    con.execute(f"ALTER TABLE {CANDIDATE} ADD COLUMN first_seen_at TIMESTAMPTZ DEFAULT {_literal(now)}")
     listed = {r["unit"]: r["batch_id"] for r in runs if r["ok"]}
     refs = {str(q.get("record_ref")) for q in quarantined}
     carried, removed = _carry_over(con, spec, absent_limit, listed, refs)
-    _keep_first_seen(con, spec, now, carried_too=carried > 0)
-    for table in ("_staged_new", "_staged_carried"):
-        con.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    _keep_first_seen(con, spec)
     wanted = list(spec.columns) if frame_columns is None else \
         [c for c in spec.columns if c == spec.id_column or c in frame_columns]
     frame = con.execute(f"SELECT {_quoted(wanted)} FROM {CANDIDATE}").df()
@@ -71,21 +85,20 @@ def build_in_sql(con: duckdb.DuckDBPyConnection, spec, units, gazetteer, absent_
 
 
 def _one_row_per_id(con: duckdb.DuckDBPyConnection, id_column: str) -> None:
-    """A record listed by two units (or twice in a feed) keeps its newest fetch; only the ids that occur
-    twice are ranked, so the usual case costs one pass over the id column."""
+    """A record listed by two units (or twice in a feed) keeps its newest fetch (the later row among
+    equals); only the ids that occur twice are ranked, so the usual case costs one pass over the ids."""
     con.execute(f"""
-        DELETE FROM _staged_new WHERE _seq IN (
-            SELECT _seq FROM _staged_new
-            WHERE "{id_column}" IN (SELECT "{id_column}" FROM _staged_new GROUP BY 1 HAVING count(*) > 1)
-            QUALIFY row_number() OVER (PARTITION BY "{id_column}" ORDER BY fetched_at DESC NULLS FIRST, _seq DESC) > 1)
+        DELETE FROM {CANDIDATE} WHERE rowid IN (
+            SELECT rowid FROM {CANDIDATE}
+            WHERE "{id_column}" IN (SELECT "{id_column}" FROM {CANDIDATE} GROUP BY 1 HAVING count(*) > 1)
+            QUALIFY row_number() OVER (PARTITION BY "{id_column}" ORDER BY fetched_at DESC NULLS FIRST, rowid DESC) > 1)
     """)
 
 
 def _carry_over(con: duckdb.DuckDBPyConnection, spec, absent_limit: int, listed: dict[str, str],
                 refs: set[str]) -> tuple[int, int]:
-    """Items of the previous table this build did not produce, into `_staged_carried`: (kept, removed)."""
+    """Items of the previous table this build did not produce, added to the candidate: (kept, removed)."""
     table = f"staged.{spec.staged_table}"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _staged_carried AS SELECT * EXCLUDE (_seq) FROM _staged_new LIMIT 0")
     if not table_exists(con, table):
         return 0, 0
     ensure_table(con, table, spec.columns)
@@ -100,7 +113,7 @@ def _carry_over(con: duckdb.DuckDBPyConnection, spec, absent_limit: int, listed:
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE _staged_judged AS
             WITH missing AS (
-                SELECT m.* FROM {table} m ANTI JOIN _staged_new n ON {key} = CAST(n."{spec.id_column}" AS VARCHAR))
+                SELECT m.* FROM {table} m ANTI JOIN {CANDIDATE} n ON {key} = CAST(n."{spec.id_column}" AS VARCHAR))
             SELECT m.*, coalesce({str(snapshot).lower()} AND l.batch_id IS NOT NULL
                                  AND l.batch_id IS DISTINCT FROM m.checked_batch_id
                                  AND NOT ({key} IN (SELECT ref FROM _refs)
@@ -114,7 +127,7 @@ def _carry_over(con: duckdb.DuckDBPyConnection, spec, absent_limit: int, listed:
         con.unregister("_refs_frame")
     kept_columns = [c for c in spec.columns if c not in ("absent_listings", "checked_batch_id", "first_seen_at")]
     con.execute(f"""
-        INSERT INTO _staged_carried BY NAME
+        INSERT INTO {CANDIDATE} BY NAME
         SELECT * FROM (
             SELECT {_quoted(kept_columns)}, coalesce(absent_listings, 0) + CAST(_counts AS INTEGER) AS absent_listings,
                    CASE WHEN _counts THEN _listed_batch ELSE checked_batch_id END AS checked_batch_id
@@ -122,25 +135,22 @@ def _carry_over(con: duckdb.DuckDBPyConnection, spec, absent_limit: int, listed:
         WHERE absent_listings < {int(absent_limit)}
     """)
     missing = con.execute("SELECT count(*) FROM _staged_judged").fetchone()[0]
+    kept = missing - con.execute(f"SELECT count(*) FROM _staged_judged "
+                                 f"WHERE coalesce(absent_listings, 0) + CAST(_counts AS INTEGER) >= {int(absent_limit)}"
+                                 ).fetchone()[0]
     for temp in ("_staged_judged", "_listed", "_refs"):
         con.execute(f"DROP TABLE temp.{temp}")
-    kept = con.execute("SELECT count(*) FROM _staged_carried").fetchone()[0]
     return kept, missing - kept
 
 
-def _keep_first_seen(con: duckdb.DuckDBPyConnection, spec, now: datetime, carried_too: bool) -> None:
-    """first_seen_at survives re-parses and carry-overs; a new item is first seen now."""
+def _keep_first_seen(con: duckdb.DuckDBPyConnection, spec) -> None:
+    """first_seen_at survives re-parses and carry-overs; the rest were first seen now (the column's default)."""
     table = f"staged.{spec.staged_table}"
-    rows = ("SELECT * EXCLUDE (_seq) FROM _staged_new"
-            + (" UNION ALL BY NAME SELECT * FROM _staged_carried" if carried_too else ""))
-    order = _quoted(spec.columns)
     if not table_exists(con, table):
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {CANDIDATE} AS SELECT {order} FROM "
-                    f"(SELECT *, ?::TIMESTAMPTZ AS first_seen_at FROM ({rows}))", [now])
         return
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE {CANDIDATE} AS SELECT {order} FROM (
-            SELECT c.*, coalesce(f.first_seen_at, ?::TIMESTAMPTZ) AS first_seen_at FROM ({rows}) c
-            LEFT JOIN (SELECT CAST("{spec.id_column}" AS VARCHAR) AS _id, min(first_seen_at) AS first_seen_at
-                       FROM {table} GROUP BY 1) f ON f._id = CAST(c."{spec.id_column}" AS VARCHAR))
-    """, [now])
+        UPDATE {CANDIDATE} SET first_seen_at = f.first_seen_at
+        FROM (SELECT CAST("{spec.id_column}" AS VARCHAR) AS _id, min(first_seen_at) AS first_seen_at
+              FROM {table} GROUP BY 1 HAVING min(first_seen_at) IS NOT NULL) f
+        WHERE f._id = CAST({CANDIDATE}."{spec.id_column}" AS VARCHAR)
+    """)

@@ -173,14 +173,19 @@ def _fast_rows_sql() -> str:
     """
 
 
-def _lookup(con: duckdb.DuckDBPyConnection, column: str, parse, name: str, *, is_json: bool = True) -> None:
+def _lookup(con: duckdb.DuckDBPyConnection, column: str, parse, name: str, cache: dict, *,
+            is_json: bool = True) -> None:
     """`parse` applied in Python once per distinct value of `column` (JSON text unless `is_json` is
-    false), as the SQL table `name`(k, v): NULL is the empty-string key, lists are written as JSON text."""
+    false), as the SQL table `name`(k, v): NULL is the empty-string key, lists are written as JSON text.
+    `cache` keeps the answers for the next chunk of pages."""
+    known = cache.setdefault(name, {})
     keys = [k for (k,) in con.execute(f"SELECT DISTINCT {column} FROM _fast_rows").fetchall()]
-    values = [parse(json.loads(k) if is_json and k is not None else k) for k in keys]
-    con.register(f"{name}_frame", pd.DataFrame({
-        "k": [coalesce_key(k) for k in keys],
-        "v": [json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for v in values]}, dtype=object))
+    for k in keys:
+        if k not in known:
+            value = parse(json.loads(k) if is_json and k is not None else k)
+            known[k] = json.dumps(value, ensure_ascii=False) if isinstance(value, list) else value
+    con.register(f"{name}_frame", pd.DataFrame({"k": [coalesce_key(k) for k in keys], "v": [known[k] for k in keys]},
+                                               dtype=object))
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT k::VARCHAR AS k, v::VARCHAR AS v FROM {name}_frame")
     con.unregister(f"{name}_frame")
 
@@ -234,12 +239,13 @@ def _slow_rows(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, list[dict]
     return pd.DataFrame(rows), quarantined
 
 
-def _read_pages(con: duckdb.DuckDBPyConnection, responses: list[ArchivedResponse]) -> None:
-    """Read every page once into `_read` and check each is a search answer (else UnitFailed)."""
+def _read_pages(con: duckdb.DuckDBPyConnection, responses: list[ArchivedResponse], start: int) -> None:
+    """Read pages [start, start + PAGES_PER_CHUNK) into `_read` and check each is a search answer (else UnitFailed)."""
+    chunk = responses[start:start + PAGES_PER_CHUNK]
     con.execute(f"""
-        CREATE TEMP TABLE _read AS
+        CREATE OR REPLACE TEMP TABLE _read AS
         SELECT filename, CAST(status AS VARCHAR) AS status, results
-        FROM read_json({_paths(responses)}, columns={{'status': 'JSON', 'results': '{_RECORD}[]'}},
+        FROM read_json({_paths(chunk)}, columns={{'status': 'JSON', 'results': '{_RECORD}[]'}},
                        filename=true, format='auto')
     """)
     pages = con.execute("SELECT p.page, r.status, r.results IS NOT NULL FROM _read r "
@@ -251,8 +257,8 @@ def _read_pages(con: duckdb.DuckDBPyConnection, responses: list[ArchivedResponse
         if not has_results or bad_status:
             traffy.decode_search(responses[page].body, responses[page].url)    # raises the precise reason
             raise UnitFailed(f"{responses[page].url}: not a search answer")
-    if len(pages) != len(responses):
-        for response in responses:
+    if len(pages) != len(chunk):
+        for response in chunk:
             traffy.decode_search(response.body, response.url)
         raise UnitFailed("a search page did not read as one JSON answer")
 
@@ -264,12 +270,18 @@ def _paths(responses: list[ArchivedResponse]) -> str:
 ROWS_TABLE = "_traffy_rows"
 
 
+PAGES_PER_CHUNK = 250     # ~200 MB of pages at a time: DuckDB's working set stays bounded
+
+
 def load_rows(con: duckdb.DuckDBPyConnection, responses: list[ArchivedResponse]) -> list[dict]:
     """Read the "api" unit's archived search pages into the temp table `_traffy_rows` of `con`
-    (ROW_COLUMNS plus the record's page and position, one row per ticket, the newest winning) and return the quarantined records.
+    (ROW_COLUMNS plus the record's page and position, one row per ticket, the newest winning) and
+    return the quarantined records.
 
     The rows never pass through pandas: a city-wide pass is hundreds of MB of text, and the staged
-    layer takes them from this table straight into the warehouse."""
+    layer takes them from this table straight into the warehouse. Pages are read a chunk at a time
+    and each chunk's intermediate tables are dropped before the next, so memory follows the chunk,
+    not the city."""
     if not responses:
         raise UnitFailed("the unit holds no search responses")
     con.register("_page_list", pd.DataFrame({
@@ -278,56 +290,73 @@ def load_rows(con: duckdb.DuckDBPyConnection, responses: list[ArchivedResponse])
         "fetched_at": pd.to_datetime([r.fetched_at for r in responses], utc=True)}))
     con.execute("CREATE OR REPLACE TEMP TABLE _pages AS SELECT * FROM _page_list")
     con.unregister("_page_list")
+    _create_rows_table(con)
     try:
+        quarantined, lookups = [], {}
         try:
-            _read_pages(con, responses)
-            con.execute(f"CREATE OR REPLACE TEMP TABLE _records AS {_records_sql()}")
+            for start in range(0, len(responses), PAGES_PER_CHUNK):
+                quarantined += _load_chunk(con, responses, start, lookups)
         except duckdb.Error:
             for response in responses:                          # the precise reason for the bad page
                 traffy.decode_search(response.body, response.url)
             rows, quarantined = traffy.parse_unit(responses)    # DuckDB refused what Python reads
-            _insert_rows(con, pd.DataFrame(rows, columns=ROW_COLUMNS).assign(page=0, pos=range(len(rows))),
-                         create=True)
-        else:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE _fast_rows AS {_fast_rows_sql()}")
-            _lookup(con, "types_json", traffy.parse_pg_array, "_types_map")
-            _lookup(con, "orgs_json", traffy.split_organizations, "_orgs_map")
-            _lookup(con, "state_json", _state_pair, "_states_map")
-            _lookup(con, "province_raw", traffy.normalize_province, "_provinces_map", is_json=False)
-            columns = ", ".join(f'"{c}"' for c in ROW_COLUMNS)
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {ROWS_TABLE} AS SELECT {columns}, page, pos "
-                        f"FROM ({_finish_fast_sql()})")
-            slow, quarantined = _slow_rows(con)
-            _insert_rows(con, slow, create=False)
+            _create_rows_table(con)
+            _insert_rows(con, pd.DataFrame(rows, columns=ROW_COLUMNS).assign(page=0, pos=range(len(rows))))
         if not con.execute(f"SELECT count(*) FROM {ROWS_TABLE}").fetchone()[0] and not quarantined:
             raise UnitFailed("the search pages held no tickets")
         _dedupe(con)
         return quarantined
     finally:
-        for table in ("_read", "_records", "_fast_rows", "_pages", "_types_map", "_orgs_map",
-                      "_states_map", "_provinces_map"):
+        for table in ("_read", "_records", "_fast_rows", "_pages", *_LOOKUPS):
             con.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
-def _insert_rows(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, *, create: bool) -> None:
+_LOOKUPS = ("_types_map", "_orgs_map", "_states_map", "_provinces_map")
+_ROW_TYPES = {**traffy.STAGED_COLUMNS, "url": "VARCHAR", "sha256": "VARCHAR", "fetched_at": "TIMESTAMPTZ"}
+
+
+def _create_rows_table(con: duckdb.DuckDBPyConnection) -> None:
+    columns = ", ".join(f'"{c}" {_ROW_TYPES[c]}' for c in ROW_COLUMNS)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {ROWS_TABLE} ({columns}, page BIGINT, pos BIGINT)")
+
+
+def _load_chunk(con: duckdb.DuckDBPyConnection, responses: list[ArchivedResponse], start: int,
+                lookups: dict) -> list[dict]:
+    """Pages [start, start + PAGES_PER_CHUNK) into the rows table: fast rows in SQL, the rest by the row parser."""
+    _read_pages(con, responses, start)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _records AS {_records_sql()}")
+    con.execute("DROP TABLE temp._read")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _fast_rows AS {_fast_rows_sql()}")
+    _lookup(con, "types_json", traffy.parse_pg_array, "_types_map", lookups)
+    _lookup(con, "orgs_json", traffy.split_organizations, "_orgs_map", lookups)
+    _lookup(con, "state_json", _state_pair, "_states_map", lookups)
+    _lookup(con, "province_raw", traffy.normalize_province, "_provinces_map", lookups, is_json=False)
+    columns = ", ".join(f'"{c}"' for c in ROW_COLUMNS)
+    con.execute(f"INSERT INTO {ROWS_TABLE} BY NAME SELECT {columns}, page, pos FROM ({_finish_fast_sql()})")
+    con.execute("DROP TABLE temp._fast_rows")
+    slow, quarantined = _slow_rows(con)
+    con.execute("DROP TABLE temp._records")
+    _insert_rows(con, slow)
+    return quarantined
+
+
+def _insert_rows(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
     """Rows from the row parser into the rows table (lists as JSON text, so DuckDB never guesses their type)."""
+    if rows.empty:
+        return
     frame = rows.reindex(columns=[*ROW_COLUMNS, "page", "pos"]).copy()
     for column in ("problem_types", "organizations"):
         frame[column] = [json.dumps(list(v), ensure_ascii=False) if v is not None else None for v in frame[column]]
-    for column, type_ in traffy.STAGED_COLUMNS.items():
+    for column, type_ in _ROW_TYPES.items():
         if type_ == "TIMESTAMPTZ":
             frame[column] = pd.to_datetime(frame[column], utc=True)
-    frame["fetched_at"] = pd.to_datetime(frame["fetched_at"], utc=True)
-    types = {**traffy.STAGED_COLUMNS, "url": "VARCHAR", "sha256": "VARCHAR", "fetched_at": "TIMESTAMPTZ"}
     select = ", ".join(
-        f'from_json("{c}"::VARCHAR, \'["VARCHAR"]\') AS "{c}"' if types[c] == "VARCHAR[]" else f'CAST("{c}" AS {types[c]}) AS "{c}"'
-        for c in ROW_COLUMNS) + ", CAST(page AS BIGINT) AS page, CAST(pos AS BIGINT) AS pos"
+        f'from_json("{c}"::VARCHAR, \'["VARCHAR"]\') AS "{c}"' if _ROW_TYPES[c] == "VARCHAR[]"
+        else f'CAST("{c}" AS {_ROW_TYPES[c]}) AS "{c}"' for c in ROW_COLUMNS)
     con.register("_row_frame", frame)
     try:
-        if create:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {ROWS_TABLE} AS SELECT {select} FROM _row_frame")
-        elif len(frame):
-            con.execute(f"INSERT INTO {ROWS_TABLE} SELECT {select} FROM _row_frame")
+        con.execute(f"INSERT INTO {ROWS_TABLE} SELECT {select}, CAST(page AS BIGINT), CAST(pos AS BIGINT) "
+                    f"FROM _row_frame")
     finally:
         con.unregister("_row_frame")
 

@@ -201,3 +201,16 @@ def test_pages_duckdb_cannot_type_still_parse_like_the_row_parser(tmp_path):
                                     content_type="application/json", sha256=path.name * 8, path=path,
                                     fetched_at=FETCHED)
         _assert_same([response])
+
+
+def test_pages_read_a_few_at_a_time_give_the_same_rows(tmp_path, monkeypatch):
+    """Chunked reading (memory bounded by the chunk) changes nothing: lookups carry over between chunks,
+    and a ticket listed on two pages of different chunks is still kept once."""
+    monkeypatch.setattr(traffy_bulk, "PAGES_PER_CHUNK", 3)
+    site = TraffyShare(date(2026, 11, 25))
+    records = [site._api_record(t) for t in site.tickets]
+    records.append(dict(records[0]))                      # the first ticket again, on the last page
+    responses = _pages(records, tmp_path)
+    assert len(responses) > 3 * traffy_bulk.PAGES_PER_CHUNK
+    frame, _ = _assert_same(responses)
+    assert frame["ticket_id"].is_unique and len(frame) == len(site.expected_tickets())
