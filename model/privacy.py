@@ -434,10 +434,10 @@ def _name_sets() -> tuple[frozenset, frozenset]:
 
 @lru_cache(maxsize=1)
 def _trie():
-    from pythainlp.util import dict_trie
+    from hub.thai_text import WordSet
 
     first, family = _name_sets()
-    return dict_trie(set(_thai_words()) | first | family | _NICKNAMES)
+    return WordSet(set(_thai_words()) | first | family | _NICKNAMES)
 
 
 @lru_cache(maxsize=4096)

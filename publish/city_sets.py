@@ -43,10 +43,16 @@ def _plain(value):
     return value
 
 
+# Above this many items a document is written compact: indenting forces Python's pure-Python JSON
+# encoder (5x slower on a city's 14 days of complaints) and adds a third to the size.
+COMPACT_ABOVE_ITEMS = 1000
+
+
 def document(kind: str, title_th: str, title_en: str, records: list[dict], licence: str) -> bytes:
     body = {"format": f"bkkconnect/v1/{kind}", "title": f"{title_th} / {title_en}", "licence": licence,
             "count": len(records), "items": records}
-    return (json.dumps(body, ensure_ascii=False, indent=1, sort_keys=False, allow_nan=False) + "\n").encode("utf-8")
+    layout = {"separators": (",", ":")} if len(records) > COMPACT_ABOVE_ITEMS else {"indent": 1}
+    return (json.dumps(body, ensure_ascii=False, sort_keys=False, allow_nan=False, **layout) + "\n").encode("utf-8")
 
 
 def records(frame: pd.DataFrame, columns: list[str], order: str) -> list[dict]:
@@ -120,12 +126,14 @@ def complaint_files(frame: pd.DataFrame, gaz: Gazetteer, now: datetime) -> dict[
     licence = "Traffy Fondue open data (NECTEC / BMA); text scrubbed of personal data, locations coarsened"
     if len(frame):
         frame = frame[pd.to_datetime(frame["reported_at"], utc=True) >= pd.Timestamp(now - COMPLAINT_WINDOW)]
+    items = records(frame, COMPLAINT_FIELDS, "complaint_id")     # made once, then shared out by district
     files = {"v1/complaints/all.json": document("complaints", "เรื่องร้องเรียน Traffy Fondue 14 วันล่าสุด",
-                                                "Traffy Fondue complaints, last 14 days",
-                                                records(frame, COMPLAINT_FIELDS, "complaint_id"), licence)}
+                                                "Traffy Fondue complaints, last 14 days", items, licence)}
+    by_district: dict[str, list[dict]] = {}
+    for item in items:
+        by_district.setdefault(item["district_code"], []).append(item)
     for district in gaz.districts:
-        mine = frame[frame["district_code"] == district.code] if len(frame) else frame
         files[f"v1/complaints/district/{district.code}.json"] = document(
             "complaints", f"เรื่องร้องเรียน เขต{district.name_th}", f"Complaints, {district.name_en}",
-            records(mine, COMPLAINT_FIELDS, "complaint_id"), licence)
+            by_district.get(district.code, []), licence)
     return files

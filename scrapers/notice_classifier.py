@@ -189,9 +189,10 @@ def _place_names() -> set[str]:
 def _tokenizer_dict():
     """pythainlp's default word list plus every rule term and place name, as one trie, built once."""
     from pythainlp.corpus import thai_words
-    from pythainlp.util import dict_trie
+
+    from hub.thai_text import WordSet
     own = {t.rstrip("*") for t in _all_terms() if re.search("[\u0e00-\u0e7f]", t) and " " not in t}
-    return dict_trie(set(thai_words()) | own | _place_names())
+    return WordSet(set(thai_words()) | own | _place_names())
 
 
 @dataclass(frozen=True)

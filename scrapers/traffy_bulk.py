@@ -173,13 +173,13 @@ def _fast_rows_sql() -> str:
     """
 
 
-def _lookup(con: duckdb.DuckDBPyConnection, column: str, parse, name: str, cache: dict, *,
+def _lookup(con: duckdb.DuckDBPyConnection, column: str, parse, name: str, cache: dict, *, source: str,
             is_json: bool = True) -> None:
     """`parse` applied in Python once per distinct value of `column` (JSON text unless `is_json` is
     false), as the SQL table `name`(k, v): NULL is the empty-string key, lists are written as JSON text.
     `cache` keeps the answers for the next chunk of pages."""
     known = cache.setdefault(name, {})
-    keys = [k for (k,) in con.execute(f"SELECT DISTINCT {column} FROM _fast_rows").fetchall()]
+    keys = [k for (k,) in con.execute(f"SELECT DISTINCT {column} FROM {source}").fetchall()]
     for k in keys:
         if k not in known:
             value = parse(json.loads(k) if is_json and k is not None else k)
@@ -203,7 +203,7 @@ def _state_pair(value) -> str:
     return json.dumps([label, traffy.normalize_state(label)], ensure_ascii=False)
 
 
-def _finish_fast_sql() -> str:
+def _finish_fast_sql(fast_rows: str) -> str:
     """The fast rows with their looked-up columns (types, agencies, state, province) and the Bangkok flag."""
     (lat0, lat1), (lon0, lon1) = traffy.BANGKOK_BBOX["lat"], traffy.BANGKOK_BBOX["lon"]
     return f"""
@@ -211,7 +211,7 @@ def _finish_fast_sql() -> str:
            s.v->>0 AS state_th, s.v->>1 AS state, p.v AS province_th,
            CASE WHEN p.v IS NOT NULL THEN p.v = {_sql_string(traffy.BANGKOK_TH)}
                 ELSE coalesce(f.lat BETWEEN {lat0} AND {lat1} AND f.lon BETWEEN {lon0} AND {lon1}, false) END AS in_bangkok
-    FROM _fast_rows f
+    FROM {fast_rows} f
     LEFT JOIN _types_map t ON t.k = coalesce(f.types_json, '')
     LEFT JOIN _orgs_map o ON o.k = coalesce(f.orgs_json, '')
     LEFT JOIN _states_map s ON s.k = coalesce(f.state_json, '')
@@ -307,7 +307,7 @@ def load_rows(con: duckdb.DuckDBPyConnection, responses: list[ArchivedResponse])
         _dedupe(con)
         return quarantined
     finally:
-        for table in ("_read", "_records", "_fast_rows", "_pages", *_LOOKUPS):
+        for table in ("_read", "_records", "_pages", *_LOOKUPS):
             con.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
@@ -326,14 +326,15 @@ def _load_chunk(con: duckdb.DuckDBPyConnection, responses: list[ArchivedResponse
     _read_pages(con, responses, start)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _records AS {_records_sql()}")
     con.execute("DROP TABLE temp._read")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _fast_rows AS {_fast_rows_sql()}")
-    _lookup(con, "types_json", traffy.parse_pg_array, "_types_map", lookups)
-    _lookup(con, "orgs_json", traffy.split_organizations, "_orgs_map", lookups)
-    _lookup(con, "state_json", _state_pair, "_states_map", lookups)
-    _lookup(con, "province_raw", traffy.normalize_province, "_provinces_map", lookups, is_json=False)
+    # The fast rows are never materialised: the look-ups read their keys, then one INSERT builds them.
+    fast_rows = f"({_fast_rows_sql()})"
+    _lookup(con, "types_json", traffy.parse_pg_array, "_types_map", lookups, source="_records WHERE fast")
+    _lookup(con, "orgs_json", traffy.split_organizations, "_orgs_map", lookups, source="_records WHERE fast")
+    _lookup(con, "state_json", _state_pair, "_states_map", lookups, source="_records WHERE fast")
+    _lookup(con, "province_raw", traffy.normalize_province, "_provinces_map", lookups, source=fast_rows,
+            is_json=False)
     columns = ", ".join(f'"{c}"' for c in ROW_COLUMNS)
-    con.execute(f"INSERT INTO {ROWS_TABLE} BY NAME SELECT {columns}, page, pos FROM ({_finish_fast_sql()})")
-    con.execute("DROP TABLE temp._fast_rows")
+    con.execute(f"INSERT INTO {ROWS_TABLE} BY NAME SELECT {columns}, page, pos FROM ({_finish_fast_sql(fast_rows)})")
     slow, quarantined = _slow_rows(con)
     con.execute("DROP TABLE temp._records")
     _insert_rows(con, slow)
