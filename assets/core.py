@@ -8,7 +8,7 @@ import pandas as pd
 from hub.rail_network import RailNetwork
 from hub.roads import RoadIndex
 from hub.staging import new_quarantine, typed_times
-from hub.warehouse import append_frame, replace_rows, replace_rows_from, table_exists
+from hub.warehouse import append_frame, replace_rows, swap_in, table_exists
 from model import city_info, complaint_table, core_tables, fusion, partner_alerts
 from model.column_docs import table_schema
 from model.lifecycle import link_merged, with_episode_ids, with_history
@@ -231,8 +231,8 @@ def core_complaints(context: dg.AssetExecutionContext, partners: PartnerSourcesR
 
 def _commit_in_sql(con, key: str, table: str, columns: dict[str, str], expectations: list, by: str, log,
                    district_codes: list[str]):
-    """`_commit` for a candidate built in a temp table (a city's complaints): rules in SQL, the suite run
-    on the table in DuckDB (`validate_table`), and the table copied in by SQL."""
+    """`_commit` for a candidate built as a warehouse table (a city's complaints): rules in SQL, the suite
+    run on the table in DuckDB (`validate_table`), and the table renamed into place when it passes."""
     id_column, _, time_columns = ROW_RULES[key]
     rejected = split_rows_sql(con, table, id_column=id_column, district_codes=district_codes,
                               time_columns=time_columns)
@@ -243,7 +243,9 @@ def _commit_in_sql(con, key: str, table: str, columns: dict[str, str], expectati
                 f"by_{by}": counts[by], "geotag_methods": counts["geotag_method"]}
     if outcome.success:
         _set_aside(con, key, rejected, datetime.now(timezone.utc))
-        replace_rows_from(con, f"core.{key}", table, columns)
+        swap_in(con, table, f"core.{key}")
+    else:
+        con.execute(f"DROP TABLE IF EXISTS {table}")           # the last good table stays as it was
     return _results(key, metadata, rejected, outcome, log)
 
 

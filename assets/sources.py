@@ -34,8 +34,9 @@ class SourceSpec:
     # "incremental": a cursor fetches only what is new; absence means nothing.
     listing: str = "snapshot"
     cursor: Callable | None = None         # con -> value passed to crawl(..., since=value)
-    # A bulk loader for sources too big for pandas: (con, unit, responses, gazetteer) -> (temp table of
-    # the unit's rows, quarantined). With it the staged table is built in SQL (hub.staging_sql).
+    # A bulk loader for sources too big for pandas: (con, unit, responses, gazetteer, into) -> (the table
+    # `into` now holding the unit's rows, quarantined). With it the staged table is built in SQL
+    # (hub.staging_sql); `into` is the warehouse candidate table for the first unit, a temp table after.
     load_unit: Callable | None = None
 
 
@@ -116,8 +117,7 @@ SOURCES: dict[str, SourceSpec] = {
                         "Traffy Fondue complaints from the share API, fetched incrementally from the newest known "
                         "ticket. Search pages are parsed set-based in DuckDB (a full pass is the city's history).",
                         cursor=_cursor("traffy", "traffy_complaints", "reported_at")),   # the crawl re-reads an overlap
-                load_unit=lambda con, unit, responses, gaz: (traffy_bulk.ROWS_TABLE,
-                                                             traffy_bulk.load_rows(con, responses))),
+                load_unit=lambda con, unit, responses, gaz, into: (into, traffy_bulk.load_rows(con, responses, into))),
         _module(bma_press, "bma_press_releases", suites_publishers.bma_press,
                 "BMA press releases and hot-issue clarifications from the RSS feed, one row per release.",
                 cursor=_cursor("bma_press", "bma_press_releases", "published_at")),

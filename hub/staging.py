@@ -25,8 +25,8 @@ import duckdb
 import pandas as pd
 
 from hub.raw_archive import ArchivedResponse, BodyStore, UnitFailed
-from hub.warehouse import (append_frame, batch_responses, latest_ok_crawls, replace_rows, replace_rows_from,
-                           table_exists, transaction)
+from hub.warehouse import (append_frame, batch_responses, latest_ok_crawls, replace_rows, swap_in, table_exists,
+                           transaction)
 
 
 @dataclass
@@ -38,7 +38,7 @@ class StagedBuild:
     carried: int = 0          # items kept from earlier builds (failed units, not yet confirmed absent)
     removed: int = 0          # items dropped after enough consecutive complete listings without them
     row_count: int = 0
-    in_sql: str | None = None  # the temp table holding the whole candidate, when it was built in SQL
+    in_sql: str | None = None  # the warehouse table holding the whole candidate, when it was built in SQL
 
 
 def _units(con: duckdb.DuckDBPyConnection, spec, store: BodyStore):
@@ -190,13 +190,15 @@ def stage_source(con: duckdb.DuckDBPyConnection, spec, store: BodyStore, gazette
         with transaction(con):
             append_frame(con, "staged.quarantine", new_quarantine(con, build.quarantined))
         write_staged(con, spec, build)
+    elif build.in_sql:
+        con.execute(f"DROP TABLE IF EXISTS {build.in_sql}")     # the last good table stays as it was
     return build, outcome
 
 
 def write_staged(con: duckdb.DuckDBPyConnection, spec, build: StagedBuild) -> None:
-    """Replace the staged table with the candidate, from the frame or from its table in SQL."""
+    """Replace the staged table with the candidate: the frame's rows, or the candidate table renamed."""
     if build.in_sql:
-        replace_rows_from(con, f"staged.{spec.staged_table}", build.in_sql, spec.columns)
+        swap_in(con, build.in_sql, f"staged.{spec.staged_table}")
     else:
         replace_rows(con, f"staged.{spec.staged_table}", build.frame, spec.columns)
 

@@ -174,3 +174,15 @@ def replace_rows_from(con: duckdb.DuckDBPyConnection, qualified: str, source: st
     with transaction(con):
         con.execute(f"DELETE FROM {qualified}" + (f" WHERE {where}" if where else ""), params or [])
         con.execute(f"INSERT INTO {qualified} SELECT {select} FROM {source}")
+
+
+def swap_in(con: duckdb.DuckDBPyConnection, candidate: str, target: str) -> None:
+    """Make the checked candidate table (`schema.name__candidate`, same schema as the target) the
+    target, in one transaction: a rename, so a city-scale table is never copied a second time."""
+    schema, name = target.split(".")
+    if not candidate.startswith(f"{schema}."):
+        raise ValueError(f"the candidate {candidate} must live in the schema of {target}")
+    with transaction(con):
+        con.execute(f"DROP TABLE IF EXISTS {target}")
+        con.execute(f'ALTER TABLE {candidate} RENAME TO "{name}"')
+

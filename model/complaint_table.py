@@ -4,7 +4,8 @@ A full pass holds the city's whole history (hundreds of thousands of tickets), s
 over rows in Python:
 
 - ids, the Bangkok filter, coarsening and the content hash are SQL, on temp tables of the warehouse
-  connection; the candidate stays there (`TABLE`) until the asset has checked and written it;
+  connection; the candidate is a table beside core.complaints (`TABLE`), renamed into its place once
+  the asset has checked it;
 - districts come from one spatial join against the district tiles (`hub.spatial`), from the exact
   point; a point outside every polygon falls back to the ticket's district name, looked up once per
   distinct name;
@@ -48,12 +49,12 @@ def ensure_district_tiles(con: duckdb.DuckDBPyConnection, boundaries: Path) -> N
     con.execute(f"INSERT INTO {TILES_SOURCE} VALUES (?, ?)", [digest, str(boundaries)])
 
 
-TABLE = "_core_complaints"          # the candidate, a temp table of the warehouse connection
+TABLE = "core.complaints__candidate"   # the candidate, renamed into core.complaints once checked
 SCRUB_BATCH_ROWS = 100_000          # texts scanned for personal data per Arrow batch (bounds memory)
 
 
 def build_in_sql(con: duckdb.DuckDBPyConnection, gaz: Gazetteer, staged: str = STAGED) -> str:
-    """Build core.complaints' candidate rows (COMPLAINT_COLUMNS) into the temp table `TABLE`; returns its name.
+    """Build core.complaints' candidate rows (COMPLAINT_COLUMNS) into the warehouse table `TABLE`; returns its name.
 
     Nothing here brings the whole table into Python: text comes out only for the rows that may hold
     personal data, names only once per distinct value."""
@@ -88,7 +89,7 @@ def build_in_sql(con: duckdb.DuckDBPyConnection, gaz: Gazetteer, staged: str = S
     # Times as epoch microseconds: the hash must not depend on the session's time zone.
     hashed = ", ".join(f"{c} := epoch_us({c})" if c.endswith("_at") else f"{c} := {c}" for c in _HASHED)
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE {TABLE} AS
+        CREATE OR REPLACE TABLE {TABLE} AS
         WITH rows AS (
             SELECT t.* REPLACE (
                        CASE WHEN s.complaint_id IS NOT NULL THEN nullif(s.text, '')
@@ -98,11 +99,11 @@ def build_in_sql(con: duckdb.DuckDBPyConnection, gaz: Gazetteer, staged: str = S
             FROM _tickets t
             LEFT JOIN _scrubbed s ON s.complaint_id = t.complaint_id
             LEFT JOIN _khwaeng k ON k.name = t.subdistrict_th AND k.district = t.district_code)
-        SELECT {", ".join(c for c in COMPLAINT_COLUMNS if c != "content_hash")},
+        SELECT {", ".join(f"CAST({c} AS {t}) AS {c}" for c, t in COMPLAINT_COLUMNS.items() if c != "content_hash")},
                left(md5(CAST(to_json(struct_pack({hashed})) AS VARCHAR)), 16) AS content_hash
         FROM rows""")
-    for table in ("_tickets", "_scrubbed", "_khwaeng"):
-        con.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    for scratch in ("_tickets", "_scrubbed", "_khwaeng"):
+        con.execute(f"DROP TABLE IF EXISTS temp.{scratch}")
     return TABLE
 
 
@@ -160,5 +161,5 @@ def build(con: duckdb.DuckDBPyConnection, gaz: Gazetteer, staged: str = STAGED) 
     """core.complaints rows (COMPLAINT_COLUMNS) from the staged tickets, as a DataFrame (tests, small runs)."""
     table = build_in_sql(con, gaz, staged)
     frame = con.execute(f"SELECT * FROM {table} ORDER BY complaint_id").df()
-    con.execute(f"DROP TABLE temp.{table}")
+    con.execute(f"DROP TABLE {table}")
     return frame

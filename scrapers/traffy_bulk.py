@@ -273,8 +273,10 @@ ROWS_TABLE = "_traffy_rows"
 PAGES_PER_CHUNK = 250     # ~200 MB of pages at a time: DuckDB's working set stays bounded
 
 
-def load_rows(con: duckdb.DuckDBPyConnection, responses: list[ArchivedResponse]) -> list[dict]:
-    """Read the "api" unit's archived search pages into the temp table `_traffy_rows` of `con`
+def load_rows(con: duckdb.DuckDBPyConnection, responses: list[ArchivedResponse], table: str = ROWS_TABLE
+              ) -> list[dict]:
+    """Read the "api" unit's archived search pages into `table` of `con` (a temp table unless qualified
+    with a schema, then a warehouse table: the staged layer's candidate)
     (ROW_COLUMNS plus the record's page and position, one row per ticket, the newest winning) and
     return the quarantined records.
 
@@ -290,38 +292,39 @@ def load_rows(con: duckdb.DuckDBPyConnection, responses: list[ArchivedResponse])
         "fetched_at": pd.to_datetime([r.fetched_at for r in responses], utc=True)}))
     con.execute("CREATE OR REPLACE TEMP TABLE _pages AS SELECT * FROM _page_list")
     con.unregister("_page_list")
-    _create_rows_table(con)
+    _create_rows_table(con, table)
     try:
         quarantined, lookups = [], {}
         try:
             for start in range(0, len(responses), PAGES_PER_CHUNK):
-                quarantined += _load_chunk(con, responses, start, lookups)
+                quarantined += _load_chunk(con, responses, start, lookups, table)
         except duckdb.Error:
             for response in responses:                          # the precise reason for the bad page
                 traffy.decode_search(response.body, response.url)
             rows, quarantined = traffy.parse_unit(responses)    # DuckDB refused what Python reads
-            _create_rows_table(con)
-            _insert_rows(con, pd.DataFrame(rows, columns=ROW_COLUMNS).assign(page=0, pos=range(len(rows))))
-        if not con.execute(f"SELECT count(*) FROM {ROWS_TABLE}").fetchone()[0] and not quarantined:
+            _create_rows_table(con, table)
+            _insert_rows(con, pd.DataFrame(rows, columns=ROW_COLUMNS).assign(page=0, pos=range(len(rows))), table)
+        if not con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] and not quarantined:
             raise UnitFailed("the search pages held no tickets")
-        _dedupe(con)
+        _dedupe(con, table)
         return quarantined
     finally:
-        for table in ("_read", "_records", "_pages", *_LOOKUPS):
-            con.execute(f"DROP TABLE IF EXISTS temp.{table}")
+        for scratch in ("_read", "_records", "_pages", *_LOOKUPS):
+            con.execute(f"DROP TABLE IF EXISTS temp.{scratch}")
 
 
 _LOOKUPS = ("_types_map", "_orgs_map", "_states_map", "_provinces_map")
 _ROW_TYPES = {**traffy.STAGED_COLUMNS, "url": "VARCHAR", "sha256": "VARCHAR", "fetched_at": "TIMESTAMPTZ"}
 
 
-def _create_rows_table(con: duckdb.DuckDBPyConnection) -> None:
+def _create_rows_table(con: duckdb.DuckDBPyConnection, table: str) -> None:
     columns = ", ".join(f'"{c}" {_ROW_TYPES[c]}' for c in ROW_COLUMNS)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {ROWS_TABLE} ({columns}, page BIGINT, pos BIGINT)")
+    kind = "TABLE" if "." in table else "TEMP TABLE"
+    con.execute(f"CREATE OR REPLACE {kind} {table} ({columns}, page BIGINT, pos BIGINT)")
 
 
 def _load_chunk(con: duckdb.DuckDBPyConnection, responses: list[ArchivedResponse], start: int,
-                lookups: dict) -> list[dict]:
+                lookups: dict, table: str) -> list[dict]:
     """Pages [start, start + PAGES_PER_CHUNK) into the rows table: fast rows in SQL, the rest by the row parser."""
     _read_pages(con, responses, start)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _records AS {_records_sql()}")
@@ -334,14 +337,14 @@ def _load_chunk(con: duckdb.DuckDBPyConnection, responses: list[ArchivedResponse
     _lookup(con, "province_raw", traffy.normalize_province, "_provinces_map", lookups, source=fast_rows,
             is_json=False)
     columns = ", ".join(f'"{c}"' for c in ROW_COLUMNS)
-    con.execute(f"INSERT INTO {ROWS_TABLE} BY NAME SELECT {columns}, page, pos FROM ({_finish_fast_sql(fast_rows)})")
+    con.execute(f"INSERT INTO {table} BY NAME SELECT {columns}, page, pos FROM ({_finish_fast_sql(fast_rows)})")
     slow, quarantined = _slow_rows(con)
     con.execute("DROP TABLE temp._records")
-    _insert_rows(con, slow)
+    _insert_rows(con, slow, table)
     return quarantined
 
 
-def _insert_rows(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
+def _insert_rows(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, table: str) -> None:
     """Rows from the row parser into the rows table (lists as JSON text, so DuckDB never guesses their type)."""
     if rows.empty:
         return
@@ -356,19 +359,19 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
         else f'CAST("{c}" AS {_ROW_TYPES[c]}) AS "{c}"' for c in ROW_COLUMNS)
     con.register("_row_frame", frame)
     try:
-        con.execute(f"INSERT INTO {ROWS_TABLE} SELECT {select}, CAST(page AS BIGINT), CAST(pos AS BIGINT) "
+        con.execute(f"INSERT INTO {table} SELECT {select}, CAST(page AS BIGINT), CAST(pos AS BIGINT) "
                     f"FROM _row_frame")
     finally:
         con.unregister("_row_frame")
 
 
-def _dedupe(con: duckdb.DuckDBPyConnection) -> None:
+def _dedupe(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """One row per ticket, the newest winning, as `traffy.dedupe` (last activity or report time, fetch,
     order). Only tickets listed twice are ranked: usually none, so this costs one pass over the ids."""
     con.execute(f"""
-        DELETE FROM {ROWS_TABLE} WHERE (page, pos) IN (
-            SELECT (page, pos) FROM {ROWS_TABLE}
-            WHERE ticket_id IN (SELECT ticket_id FROM {ROWS_TABLE} GROUP BY 1 HAVING count(*) > 1)
+        DELETE FROM {table} WHERE (page, pos) IN (
+            SELECT (page, pos) FROM {table}
+            WHERE ticket_id IN (SELECT ticket_id FROM {table} GROUP BY 1 HAVING count(*) > 1)
             QUALIFY row_number() OVER (PARTITION BY ticket_id
                                        ORDER BY coalesce(last_activity_at, reported_at) IS NULL DESC,
                                                 coalesce(last_activity_at, reported_at) DESC,

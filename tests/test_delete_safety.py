@@ -63,14 +63,14 @@ class Spec:
 
 def _in_sql(spec):
     """The same source with a bulk loader: its rows go to a temp table and the build runs in SQL."""
-    def load_unit(con, unit, responses, gazetteer):
+    def load_unit(con, unit, responses, gazetteer, into):
         rows, quarantined = spec.parse_unit(unit, responses, gazetteer)
         con.register("_rows_frame", pd.DataFrame(rows, columns=["item_id", "title", "url", "sha256", "fetched_at"]))
-        con.execute("CREATE OR REPLACE TEMP TABLE _listing_rows AS SELECT item_id::VARCHAR AS item_id, "
-                    "title::VARCHAR AS title, url::VARCHAR AS url, sha256::VARCHAR AS sha256, "
-                    "fetched_at::TIMESTAMPTZ AS fetched_at FROM _rows_frame")
+        con.execute(f"CREATE OR REPLACE {'TABLE' if '.' in into else 'TEMP TABLE'} {into} AS "
+                    "SELECT item_id::VARCHAR AS item_id, title::VARCHAR AS title, url::VARCHAR AS url, "
+                    "sha256::VARCHAR AS sha256, fetched_at::TIMESTAMPTZ AS fetched_at FROM _rows_frame")
         con.unregister("_rows_frame")
-        return "_listing_rows", quarantined
+        return into, quarantined
     return type(f"{spec.__name__}InSql", (spec,), {"load_unit": staticmethod(load_unit)})
 
 
@@ -178,3 +178,31 @@ def test_a_record_still_listed_but_quarantined_is_kept(partner):
     quarantining = type("Quarantining", (Spec,), {"parse_unit": staticmethod(quarantine_b)})
     for _ in range(4):
         assert pass_(quarantining) == {"a": 0, "b": 0, "c": 0}
+
+
+def test_a_candidate_built_in_sql_that_fails_its_suite_changes_nothing(partner, tmp_path):
+    """Candidate, check, publish for the SQL build: a failing suite leaves the last good staged table and
+    no candidate table behind; a passing one takes the staged table's place."""
+    import great_expectations as gx
+
+    from hub.staging import stage_source
+    from quality.gx_validation import validate_frame
+
+    site, pass_ = partner
+    pass_()
+    demanding = type("Demanding", (_in_sql(Spec),), {"expectations": staticmethod(
+        lambda gazetteer: [gx.expectations.ExpectTableRowCountToBeBetween(min_value=100)])})
+    site.items["d"] = "fourth"
+    with connect(tmp_path / "w.duckdb") as con:
+        build, outcome = stage_source(con, demanding, BodyStore(tmp_path / "raw"), None, absent_limit=3,
+                                      validate=validate_frame)
+        assert not outcome.success and build.in_sql
+        assert {r[0] for r in con.execute("SELECT item_id FROM staged.listing_items").fetchall()} == {"a", "b", "c"}
+        assert not con.execute("SELECT count(*) FROM information_schema.tables "
+                               "WHERE table_name LIKE '%__candidate'").fetchone()[0]
+        passing = type("Passing", (demanding,), {"expectations": staticmethod(
+            lambda gazetteer: [gx.expectations.ExpectTableRowCountToBeBetween(min_value=1)])})
+        build, outcome = stage_source(con, passing, BodyStore(tmp_path / "raw"), None, absent_limit=3,
+                                      validate=validate_frame)
+        assert outcome.success
+        assert con.execute("SELECT count(*) FROM staged.listing_items").fetchone()[0] == 3
