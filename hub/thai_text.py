@@ -6,10 +6,13 @@ compares or stores Thai text goes through these functions first.
 """
 from __future__ import annotations
 
+import importlib
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Iterable, Iterator
 
+from pythainlp import thai_tonemarks
 from pythainlp.util import normalize as _pythainlp_normalize
 from pythainlp.util import Trie, thai_digit_to_arabic_digit
 
@@ -27,8 +30,26 @@ def normalize_thai(text: str | None) -> str:
         return ""
     text = unicodedata.normalize("NFC", text)
     text = _ZERO_WIDTH.sub("", text)
-    text = _pythainlp_normalize(text)
+    may_change = _pythainlp_may_change()
+    if may_change is None or may_change.search(text):
+        text = _pythainlp_normalize(text)
     return _SPACES.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=1)
+def _pythainlp_may_change() -> re.Pattern | None:
+    """Every pattern pythainlp's `normalize` rewrites with, as one regex: text none of them matches comes
+    back unchanged from each of its steps, so the ~60 substitutions (most of a notice's parse) are
+    skipped. Built from pythainlp's own rule tables; None (always normalise) if they are not there."""
+    try:
+        rules = importlib.import_module("pythainlp.util.normalize")
+        parts = ["[\u200b\u200c]", "  ", "\n", "^\s", "\s$",                    # zero width, spacing, strip
+                 *(pattern for pattern, _ in rules._REORDER_PAIRS + rules._NOREPEAT_PAIRS),
+                 f"[{thai_tonemarks}]{{2,}}", rules._RE_REMOVE_SPACES_BEFORE_NONBASE.pattern,
+                 rules._RE_REMOVE_DANGLINGS.pattern, rules._RE_REMOVE_DANGLINGS_AFTER_SPACE.pattern]
+    except (ImportError, AttributeError):
+        return None
+    return re.compile("|".join(f"(?:{p})" for p in parts))
 
 
 def arabic_digits(text: str) -> str:

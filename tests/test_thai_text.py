@@ -40,3 +40,26 @@ def test_tokenizers_cut_text_the_same(dictionaries, engine):
     for text in TEXTS:
         assert word_tokenize(text, custom_dict=word_set, engine=engine) == \
             word_tokenize(text, custom_dict=trie, engine=engine)
+
+
+def test_normalize_skips_pythainlp_only_when_pythainlp_would_change_nothing():
+    """The fast path of `normalize_thai` against always running pythainlp, on fuzzed Thai with every
+    kind of mark, doubled vowels and tones, spaces before marks, newlines and zero-width characters."""
+    import re
+    import unicodedata
+
+    from pythainlp.util import normalize
+
+    from hub.thai_text import normalize_thai
+
+    def reference(text):
+        text = unicodedata.normalize("NFC", text).replace("\u200b", "").replace("\u200c", "")
+        text = text.replace("\u200d", "").replace("\ufeff", "")
+        return re.sub(r"\s+", " ", normalize(text)).strip()
+
+    alphabet = ["ก", "ข", "น", "ม", "า", "ำ", "ิ", "ี", "ุ", "ู", "่", "้", "๊", "๋", "็", "์", "ํ", "เ", "แ", "ะ",
+                "ั", "ฺ", "ๅ", "ฤ", " ", " ", "  ", "\n", "\u200b", "a", "1", ".", "ๆ"]
+    rng = random.Random(11)
+    fuzz = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14))) for _ in range(6000)]
+    for text in TEXTS + fuzz:
+        assert normalize_thai(text) == reference(text), repr(text)
