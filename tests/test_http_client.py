@@ -113,3 +113,17 @@ def test_windows_874_declared_in_meta_decodes(server):
     assert "ข่าวเขตพระนคร" in decode_text(response.body, response.headers.get("Content-Type"))
     wrong = "ข่าว".encode("cp874")
     assert decode_text(wrong, "text/html; charset=utf-8") == "ข่าว"   # wrong header: falls back, no mojibake
+
+
+def test_proxy_variables_are_read_once_per_host_and_no_proxy_is_honoured(monkeypatch):
+    from hub.http_client import PoliteClient
+    from tests.crawl_helpers import TEST_CLIENT
+
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.invalid:3128")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    client = PoliteClient(TEST_CLIENT, {"partner.example", "127.0.0.1:8701"}, {})
+    assert client._proxies_for("http://partner.example/a")["http"] == "http://proxy.invalid:3128"
+    assert client._proxies_for("http://127.0.0.1:8701/a") == {}
+    monkeypatch.setenv("HTTP_PROXY", "http://other.invalid:1")        # read once: a later change is not seen
+    assert client._proxies_for("http://partner.example/b")["http"] == "http://proxy.invalid:3128"
+    assert client.session.trust_env is False
