@@ -37,6 +37,7 @@ class SourceSpec:
     # A bulk loader for sources too big for pandas: (con, unit, responses, gazetteer, into) -> (the table
     # `into` now holding the unit's rows, quarantined). With it the staged table is built in SQL
     # (hub.staging_sql); `into` is the warehouse candidate table for the first unit, a temp table after.
+    # The loader creates or replaces `into`, so a unit that failed half-way leaves nothing behind.
     load_unit: Callable | None = None
 
 
