@@ -69,14 +69,14 @@ def build_in_sql(con: duckdb.DuckDBPyConnection, gaz: Gazetteer, staged: str = S
                CASE WHEN list_has_any(problem_types, ?::VARCHAR[]) THEN {SENSITIVE_DECIMALS}
                     ELSE {DEFAULT_DECIMALS} END AS decimals
         FROM {staged} WHERE coalesce(in_bangkok, false)"""
-    if spatial:   # districts from the exact point, before it is coarsened
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _tickets AS {base}", [sensitive])
-        tagged = points_in_districts_sql(con, "_tickets", "complaint_id", "lon", "lat")
+    if spatial:   # districts from the exact point, before it is coarsened; the join reads only the points
+        points = (f"(SELECT ticket_id, lat, lon FROM {staged} WHERE coalesce(in_bangkok, false))")
+        tagged = points_in_districts_sql(con, points, "ticket_id", "lon", "lat")
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE _tickets AS
             SELECT t.*, g.district_code, CASE WHEN g.district_code IS NOT NULL THEN 'point_in_polygon'
                                               ELSE 'none' END AS geotag_method
-            FROM _tickets t LEFT JOIN ({tagged}) g ON g.id = t.complaint_id""")
+            FROM ({base}) t LEFT JOIN ({tagged}) g ON g.id = t.ticket_id""", [sensitive])
     else:
         con.execute(f"CREATE OR REPLACE TEMP TABLE _tickets AS SELECT *, CAST(NULL AS VARCHAR) AS district_code, "
                     f"'none' AS geotag_method FROM ({base})", [sensitive])

@@ -63,8 +63,12 @@ def split_rows_sql(con, table: str, *, id_column: str, district_codes: list[str]
                    time_columns: tuple[str, ...] = ()) -> pd.DataFrame:
     """`split_rows` for a candidate kept in DuckDB: rejected rows leave `table` and come back as a
     DataFrame with `record_ref` and `reason` (the first rule each breaks, in `split_rows`' order)."""
+    # Later rows of an id seen before: only ids occurring twice are ranked (usually none).
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _repeated AS SELECT rowid AS _row FROM {table}
+                    WHERE "{id_column}" IN (SELECT "{id_column}" FROM {table} GROUP BY 1 HAVING count(*) > 1)
+                    QUALIFY row_number() OVER (PARTITION BY "{id_column}" ORDER BY rowid) > 1""")
     rules = [(f'"{id_column}" IS NULL', f"no {id_column}"),
-             (f'row_number() OVER (PARTITION BY "{id_column}" ORDER BY rowid) > 1', f"duplicate {id_column}"),
+             ("rowid IN (SELECT _row FROM _repeated)", f"duplicate {id_column}"),
              (f"lat < {LAT_RANGE[0]} OR lat > {LAT_RANGE[1]} OR lon < {LON_RANGE[0]} OR lon > {LON_RANGE[1]}",
               "coordinates outside Bangkok")]
     if district_codes is not None:
@@ -78,6 +82,8 @@ def split_rows_sql(con, table: str, *, id_column: str, district_codes: list[str]
     con.execute(f"CREATE OR REPLACE TEMP TABLE _rejected AS SELECT * FROM (SELECT rowid AS _row, *, {reason} AS reason "
                 f"FROM {table}) WHERE reason IS NOT NULL", params)
     con.execute(f"DELETE FROM {table} WHERE rowid IN (SELECT _row FROM _rejected)")
-    rejected = con.execute(f'SELECT * EXCLUDE (_row), CAST("{id_column}" AS VARCHAR) AS record_ref FROM _rejected').df()
+    rejected = con.execute(f"""SELECT * EXCLUDE (_row), coalesce(CAST("{id_column}" AS VARCHAR), 'None') AS record_ref
+                               FROM _rejected""").df()     # 'None' as split_rows writes a missing id
     con.execute("DROP TABLE temp._rejected")
+    con.execute("DROP TABLE temp._repeated")
     return rejected

@@ -60,3 +60,29 @@ def test_a_bad_core_row_is_quarantined_with_its_reason_and_the_rest_is_published
     assert [reason for _, reason in rejected] == ["coordinates outside Bangkok"]
     assert pipeline.query("SELECT count(*) FROM core.places WHERE source_record_id = ?", [place_id]) == [(0,)]
     assert pipeline.query("SELECT count(*) FROM core.places")[0][0] > 40
+
+
+def test_the_sql_rules_reject_what_the_pandas_rules_reject():
+    """`split_rows_sql` (candidates kept in DuckDB) gives the same rows and reasons as `split_rows`."""
+    import duckdb
+
+    from quality.row_rules import split_rows, split_rows_sql
+
+    at = pd.Timestamp("2025-06-01", tz="UTC")
+    frame = pd.DataFrame({
+        "complaint_id": ["a", None, "b", "b", "c", "d", "e", "f"],
+        "lat": [13.7, 13.7, 13.7, 13.7, 12.0, 13.7, 13.7, 13.75],
+        "lon": [100.5, 100.5, 100.5, 100.5, 100.5, 100.5, 100.5, 100.6],
+        "district_code": ["1001", "1001", "1002", "1002", "1003", "9999", None, "1004"],
+        "reported_at": [at, at, at, at, at, at, pd.Timestamp("1999-12-31", tz="UTC"), at],
+    })
+    kept, rejected = split_rows(frame, id_column="complaint_id", district_codes=["1001", "1002", "1003", "1004"],
+                                time_columns=("reported_at",))
+    with duckdb.connect() as con:
+        con.execute("CREATE TABLE candidate AS SELECT * FROM frame")
+        rejected_sql = split_rows_sql(con, "candidate", id_column="complaint_id",
+                                      district_codes=["1001", "1002", "1003", "1004"], time_columns=("reported_at",))
+        left = sorted(r[0] for r in con.execute("SELECT complaint_id FROM candidate").fetchall())
+    assert left == sorted(kept["complaint_id"]) == ["a", "b", "f"]
+    assert sorted(zip(rejected_sql["record_ref"], rejected_sql["reason"])) == \
+        sorted(zip(rejected["record_ref"], rejected["reason"]))
