@@ -151,7 +151,7 @@ def validate_frame(suite_name: str, frame: pd.DataFrame, expectations: list) -> 
     return SuiteOutcome(suite_name, bool(result.success), len(result.results), failures)
 
 
-CHUNK_ROWS = 125_000
+CHUNK_ROWS = 250_000
 
 
 def _by_part(expectation, text_columns: set[str]) -> bool:
