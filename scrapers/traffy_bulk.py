@@ -102,14 +102,15 @@ def _text_ok(column: str) -> str:
             f"ELSE true END")
 
 
-def _records_sql() -> str:
-    """One row per record with its page, position, its fields as JSON and whether SQL can type it."""
+def _records_sql(pages: str) -> str:
+    """One row per record with its page, the page's status, its position, its fields as JSON and whether
+    SQL can type it; `pages` is the FROM item reading the page files (`_read_sql`)."""
     alternatives = " AND ".join(f"r.{k} IS NULL" for k in ALTERNATIVE_KEYS)
     return f"""
     WITH recs AS (
-        SELECT p.page, p.url, p.sha256, p.fetched_at, unnest(j.results) AS r,
+        SELECT p.page, p.url, p.sha256, p.fetched_at, j.status AS page_status, unnest(j.results) AS r,
                generate_subscripts(j.results, 1) - 1 AS pos
-        FROM _read j JOIN _pages p ON p.path = j.filename
+        FROM {pages} j JOIN _pages p ON p.path = j.filename
     ), fields AS (
         SELECT page, pos, url, sha256, fetched_at, r, r IS NOT NULL AND {alternatives} AS plain_keys,
                r.ticket_id->>'$' AS tid, json_type(r.ticket_id) AS tid_type, r.coords AS coords,
@@ -239,26 +240,33 @@ def _slow_rows(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, list[dict]
     return pd.DataFrame(rows), quarantined
 
 
-def _read_pages(con: duckdb.DuckDBPyConnection, responses: list[ArchivedResponse], start: int) -> None:
-    """Read pages [start, start + PAGES_PER_CHUNK) into `_read` and check each is a search answer (else UnitFailed)."""
+def _read_sql(responses: list[ArchivedResponse]) -> str:
+    """The page files as rows (file name, status, results), read by DuckDB straight into the records
+    query: the nested pages are never materialised on their own."""
+    return (f"(SELECT filename, CAST(status AS VARCHAR) AS status, results "
+            f"FROM read_json({_paths(responses)}, columns={{'status': 'JSON', 'results': '{_RECORD}[]'}}, "
+            f"filename=true, format='auto'))")
+
+
+def _check_pages(con: duckdb.DuckDBPyConnection, responses: list[ArchivedResponse], start: int) -> None:
+    """Every page of the chunk is one search answer (else UnitFailed with the precise reason).
+
+    The crawl already decoded each page strictly; this re-checks what was archived. Pages that gave
+    records are judged by their status; a page without records is decoded in Python (a valid empty
+    page passes, anything else fails with the row parser's reason)."""
     chunk = responses[start:start + PAGES_PER_CHUNK]
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _read AS
-        SELECT filename, CAST(status AS VARCHAR) AS status, results
-        FROM read_json({_paths(chunk)}, columns={{'status': 'JSON', 'results': '{_RECORD}[]'}},
-                       filename=true, format='auto')
-    """)
-    pages = con.execute("SELECT p.page, r.status, r.results IS NOT NULL FROM _read r "
-                        "JOIN _pages p ON p.path = r.filename").fetchall()
-    for page, status, has_results in pages:
-        status = json.loads(status) if status is not None else None
-        bad_status = status is False or (isinstance(status, str)
-                                         and status.strip().lower() in {"error", "fail", "failed"})
-        if not has_results or bad_status:
-            traffy.decode_search(responses[page].body, responses[page].url)    # raises the precise reason
-            raise UnitFailed(f"{responses[page].url}: not a search answer")
-    if len(pages) != len(chunk):
-        for response in chunk:
+    statuses = dict(con.execute("SELECT page, any_value(page_status) FROM _records GROUP BY page").fetchall())
+    for page, response in enumerate(chunk, start):
+        if page not in statuses:
+            if traffy.decode_search(response.body, response.url)["results"]:     # raises the precise reason
+                raise UnitFailed(f"{response.url}: a search page did not read as one JSON answer")
+            continue
+        status = json.loads(statuses[page]) if statuses[page] is not None else None
+        if status is False or (isinstance(status, str) and status.strip().lower() in {"error", "fail", "failed"}):
+            traffy.decode_search(response.body, response.url)                   # raises the precise reason
+            raise UnitFailed(f"{response.url}: not a search answer")
+    if con.execute("SELECT count(*) > count(DISTINCT (page, pos)) FROM _records").fetchone()[0]:
+        for response in chunk:                   # a file DuckDB read as several JSON documents
             traffy.decode_search(response.body, response.url)
         raise UnitFailed("a search page did not read as one JSON answer")
 
@@ -309,7 +317,7 @@ def load_rows(con: duckdb.DuckDBPyConnection, responses: list[ArchivedResponse],
         _dedupe(con, table)
         return quarantined
     finally:
-        for scratch in ("_read", "_records", "_pages", *_LOOKUPS):
+        for scratch in ("_records", "_pages", *_LOOKUPS):
             con.execute(f"DROP TABLE IF EXISTS temp.{scratch}")
 
 
@@ -326,9 +334,9 @@ def _create_rows_table(con: duckdb.DuckDBPyConnection, table: str) -> None:
 def _load_chunk(con: duckdb.DuckDBPyConnection, responses: list[ArchivedResponse], start: int,
                 lookups: dict, table: str) -> list[dict]:
     """Pages [start, start + PAGES_PER_CHUNK) into the rows table: fast rows in SQL, the rest by the row parser."""
-    _read_pages(con, responses, start)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _records AS {_records_sql()}")
-    con.execute("DROP TABLE temp._read")
+    chunk = responses[start:start + PAGES_PER_CHUNK]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _records AS {_records_sql(_read_sql(chunk))}")
+    _check_pages(con, responses, start)
     # The fast rows are never materialised: the look-ups read their keys, then one INSERT builds them.
     fast_rows = f"({_fast_rows_sql()})"
     _lookup(con, "types_json", traffy.parse_pg_array, "_types_map", lookups, source="_records WHERE fast")

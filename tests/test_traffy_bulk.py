@@ -214,3 +214,34 @@ def test_pages_read_a_few_at_a_time_give_the_same_rows(tmp_path, monkeypatch):
     assert len(responses) > 3 * traffy_bulk.PAGES_PER_CHUNK
     frame, _ = _assert_same(responses)
     assert frame["ticket_id"].is_unique and len(frame) == len(site.expected_tickets())
+
+
+@pytest.mark.parametrize("page, reason", [
+    ({"status": "error", "results": []}, "status"),
+    ({"status": "error", "results": [{"ticket_id": "2026-AAAAAA"}]}, "status"),
+    ({"status": "success", "total": 3}, "'results' list"),
+])
+def test_an_archived_page_that_is_no_search_answer_fails_the_unit(tmp_path, page, reason):
+    """The crawl decodes every page strictly; the staged layer checks the archive again and fails the
+    unit with the row parser's reason rather than reading a broken page as zero tickets."""
+    site = TraffyShare(date(2026, 11, 25))
+    responses = _pages([site._api_record(t) for t in site.tickets[:60]], tmp_path)
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(json.dumps(page).encode())
+    responses.append(ArchivedResponse(url="http://127.0.0.1:8708/share/teamchadchart/search?offset=60", final_url="",
+                                      status=200, content_type="application/json", sha256="0" * 64, path=bad,
+                                      fetched_at=FETCHED))
+    with pytest.raises(UnitFailed, match=reason):
+        traffy_bulk.parse_unit(responses)
+
+
+def test_a_valid_empty_last_page_is_no_failure(tmp_path):
+    site = TraffyShare(date(2026, 11, 25))
+    responses = _pages([site._api_record(t) for t in site.tickets[:60]], tmp_path)
+    empty = tmp_path / "empty.json"
+    empty.write_bytes(b'{"status": "success", "total": 60, "results": []}')
+    responses.append(ArchivedResponse(url="http://127.0.0.1:8708/share/teamchadchart/search?offset=60", final_url="",
+                                      status=200, content_type="application/json", sha256="1" * 64, path=empty,
+                                      fetched_at=FETCHED))
+    frame, _ = traffy_bulk.parse_unit(responses)
+    assert len(frame) == len(traffy.parse_unit(responses)[0])
