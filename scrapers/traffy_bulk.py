@@ -112,7 +112,7 @@ def _records_sql(pages: str) -> str:
                generate_subscripts(j.results, 1) - 1 AS pos
         FROM {pages} j JOIN _pages p ON p.path = j.filename
     ), fields AS (
-        SELECT page, pos, url, sha256, fetched_at, r, r IS NOT NULL AND {alternatives} AS plain_keys,
+        SELECT page, page_status, pos, url, sha256, fetched_at, r, r IS NOT NULL AND {alternatives} AS plain_keys,
                r.ticket_id->>'$' AS tid, json_type(r.ticket_id) AS tid_type, r.coords AS coords,
                r.timestamp->>'$' AS ts, json_type(r.timestamp) AS ts_type,
                r.description->>'$' AS description, json_type(r.description) AS description_type,

@@ -245,3 +245,16 @@ def test_a_valid_empty_last_page_is_no_failure(tmp_path):
                                       fetched_at=FETCHED))
     frame, _ = traffy_bulk.parse_unit(responses)
     assert len(frame) == len(traffy.parse_unit(responses)[0])
+
+
+def test_the_bulk_parser_does_not_fall_back_to_the_row_parser_on_ordinary_pages(tmp_path, monkeypatch):
+    """The row parser is the bulk parser's safety net for pages DuckDB cannot read; on ordinary pages it
+    must not be needed (a broken SQL path would otherwise hide behind it, correct but 300x slower)."""
+    site = TraffyShare(date(2026, 11, 25))
+    responses = _pages([site._api_record(t) for t in site.tickets], tmp_path)
+
+    def no_fallback(_responses):
+        raise AssertionError("the bulk parser fell back to the row parser for the whole unit")
+    monkeypatch.setattr(traffy, "parse_unit", no_fallback)
+    frame, _ = traffy_bulk.parse_unit(responses)
+    assert len(frame) == len(site.expected_tickets())
