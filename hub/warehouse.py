@@ -158,22 +158,16 @@ def replace_rows(con: duckdb.DuckDBPyConnection, qualified: str, frame: pd.DataF
     The table is created from `columns` (name -> DuckDB type) so an empty frame still has the right
     types; readers never see the table half-written.
     """
+    select = ensure_table(con, qualified, columns)
     frame = frame.reindex(columns=list(columns))
     con.register("_replace_frame", frame)
     try:
-        replace_rows_from(con, qualified, "_replace_frame", columns, where=where, params=params)
+        with transaction(con):
+            con.execute(f"DELETE FROM {qualified}" + (f" WHERE {where}" if where else ""), params or [])
+            con.execute(f"INSERT INTO {qualified} SELECT {select} FROM _replace_frame")
     finally:
         con.unregister("_replace_frame")
     return len(frame)
-
-
-def replace_rows_from(con: duckdb.DuckDBPyConnection, qualified: str, source: str, columns: dict[str, str], *,
-                      where: str | None = None, params: list | None = None) -> None:
-    """`replace_rows` from a table or view already in DuckDB (a candidate built in SQL): no pandas copy."""
-    select = ensure_table(con, qualified, columns)
-    with transaction(con):
-        con.execute(f"DELETE FROM {qualified}" + (f" WHERE {where}" if where else ""), params or [])
-        con.execute(f"INSERT INTO {qualified} SELECT {select} FROM {source}")
 
 
 def swap_in(con: duckdb.DuckDBPyConnection, candidate: str, target: str) -> None:

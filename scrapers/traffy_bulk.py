@@ -30,7 +30,9 @@ from pythainlp import (thai_above_vowels, thai_below_vowels, thai_follow_vowels,
 from hub.raw_archive import ArchivedResponse, UnitFailed
 from scrapers import traffy
 
-ROW_COLUMNS = [*traffy.STAGED_COLUMNS, "url", "sha256", "fetched_at"]    # what parse_unit returns
+# What parse_unit returns (and the bulk rows table holds), with DuckDB types.
+_ROW_TYPES = {**traffy.STAGED_COLUMNS, "url": "VARCHAR", "sha256": "VARCHAR", "fetched_at": "TIMESTAMPTZ"}
+ROW_COLUMNS = list(_ROW_TYPES)
 API_KEYS = ("ticket_id", "description", "coords", "photo_url", "address", "timestamp", "state",
             "problem_type_abdul", "org")
 
@@ -185,14 +187,10 @@ def _lookup(con: duckdb.DuckDBPyConnection, column: str, parse, name: str, cache
         if k not in known:
             value = parse(json.loads(k) if is_json and k is not None else k)
             known[k] = json.dumps(value, ensure_ascii=False) if isinstance(value, list) else value
-    con.register(f"{name}_frame", pd.DataFrame({"k": [coalesce_key(k) for k in keys], "v": [known[k] for k in keys]},
+    con.register(f"{name}_frame", pd.DataFrame({"k": ["" if k is None else k for k in keys], "v": [known[k] for k in keys]},
                                                dtype=object))
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT k::VARCHAR AS k, v::VARCHAR AS v FROM {name}_frame")
     con.unregister(f"{name}_frame")
-
-
-def coalesce_key(key: str | None) -> str:
-    return "" if key is None else key
 
 
 def _state_label(value) -> str | None:
@@ -322,7 +320,6 @@ def load_rows(con: duckdb.DuckDBPyConnection, responses: list[ArchivedResponse],
 
 
 _LOOKUPS = ("_types_map", "_orgs_map", "_states_map", "_provinces_map")
-_ROW_TYPES = {**traffy.STAGED_COLUMNS, "url": "VARCHAR", "sha256": "VARCHAR", "fetched_at": "TIMESTAMPTZ"}
 
 
 def _create_rows_table(con: duckdb.DuckDBPyConnection, table: str) -> None:
