@@ -9,7 +9,7 @@ from hub.rail_network import RailNetwork
 from hub.roads import RoadIndex
 from hub.staging import new_quarantine, typed_times
 from hub.warehouse import append_frame, replace_rows, swap_in, table_exists
-from model import city_info, complaint_table, core_tables, fusion, partner_alerts
+from model import alert_versions, city_info, complaint_table, core_tables, fusion, partner_alerts
 from model.column_docs import table_schema
 from model.lifecycle import link_merged, with_episode_ids, with_history
 from pipelines.resources import PartnerSourcesResource, WarehouseResource
@@ -68,9 +68,9 @@ def _set_aside(con, key: str, rejected: pd.DataFrame, now: datetime) -> None:
 
 
 def _commit(con, key: str, frame: pd.DataFrame, columns: dict[str, str], expectations: list, metadata: dict,
-            log=None, district_codes: list[str] | None = None):
+            log=None, district_codes: list[str] | None = None, after_commit=None):
     """Candidate, check, publish: rows breaking a rule are set aside with the reason, then the table is
-    replaced only when the suite passes on the rest."""
+    replaced only when the suite passes on the rest (and `after_commit()` then adds its metadata)."""
     id_column, thai_column, time_columns = ROW_RULES[key]
     frame, rejected = split_rows(frame, id_column=id_column, thai_column=thai_column, district_codes=district_codes,
                                  time_columns=time_columns)
@@ -79,6 +79,8 @@ def _commit(con, key: str, frame: pd.DataFrame, columns: dict[str, str], expecta
     if outcome.success:
         _set_aside(con, key, rejected, datetime.now(timezone.utc))
         replace_rows(con, f"core.{key}", frame, columns)
+        if after_commit is not None:
+            metadata = {**metadata, **after_commit()}
     return _results(key, metadata, rejected, outcome, log)
 
 
@@ -165,8 +167,10 @@ def core_alerts(context: dg.AssetExecutionContext, partners: PartnerSourcesResou
             "boundaries": gaz.boundaries_source or "none: geotagging fell back to names",
             "untagged": int(frame["district_code"].isna().sum()) if len(frame) else 0,
         }
+        # Once committed, the versions the feeds will carry are recorded: CAP needs when each was issued.
         results = _commit(con, "alerts", frame, core_tables.ALERT_COLUMNS, suites_core.alerts(_codes(gaz)), metadata,
-                          context.log, _codes(gaz))
+                          context.log, _codes(gaz),
+                          after_commit=lambda: {"new_versions": alert_versions.record(con, now)})
     if not gaz.has_boundaries:
         context.log.warning("no district boundary file: points were geotagged by district name only")
     yield from results

@@ -22,12 +22,18 @@ def _when(value) -> datetime | None:
     return pd.Timestamp(value).to_pydatetime()
 
 
+def is_current(row: dict, now: datetime) -> bool:
+    """Shown in the current feeds: active (not ended, cancelled or merged into another) and not past its end.
+    Ended and cancelled alerts stay in core.alerts as history."""
+    ends = _when(row.get("ends_at"))
+    return row.get("status", "active") == "active" and (ends is None or ends > now)
+
+
 def alert_items(alerts: pd.DataFrame, now: datetime) -> list[tuple[FeedItem, list[str]]]:
     out = []
     for r in alerts.to_dict("records"):
-        ends = _when(r["ends_at"])
-        if r.get("status", "active") != "active" or (ends is not None and ends <= now):
-            continue            # ended and cancelled alerts stay in core.alerts (history), not in current feeds
+        if not is_current(r, now):
+            continue
         updated = _when(r["sent_at"]) or _when(r["first_seen_at"])
         item = FeedItem(
             id=f"urn:bkkconnect:alert:{r['alert_id']}", title=r["headline_th"],

@@ -1,0 +1,34 @@
+"""When the hub issued each alert version: CAP's `sent` of that version's message, and what an update's
+`references` name ("sender,identifier,sent" needs the sent time of every earlier message).
+
+`core.alerts` keeps only each alert's latest version; `core.alert_versions` keeps one row per
+(alert, version) ever committed, written once and never changed, so a message re-published later
+carries the same identifier and sent time.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+
+TABLE = "core.alert_versions"
+
+
+def record(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
+    """Add the versions of core.alerts not recorded yet (issued now); returns how many were new."""
+    con.execute(f"""CREATE TABLE IF NOT EXISTS {TABLE} (
+        alert_id VARCHAR NOT NULL, version INTEGER NOT NULL, msg_type VARCHAR, issued_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (alert_id, version))""")
+    before = con.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0]
+    con.execute(f"""INSERT OR IGNORE INTO {TABLE}
+                    SELECT alert_id, coalesce(version, 1), msg_type, ?::TIMESTAMPTZ FROM core.alerts""", [now])
+    return con.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0] - before
+
+
+def issued(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int], datetime]:
+    """(alert id, version) -> when the hub issued it; empty before the first record."""
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'core' "
+                         "AND table_name = 'alert_versions'").fetchone()[0]
+    if not exists:
+        return {}
+    return {(a, int(v)): t for a, v, t in con.execute(f"SELECT alert_id, version, issued_at FROM {TABLE}").fetchall()}
