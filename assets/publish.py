@@ -9,10 +9,12 @@ from datetime import datetime, timezone
 import dagster as dg
 import pandas as pd
 
+from hub.roads import RoadIndex
 from hub.warehouse import table_exists
 from pipelines.resources import PartnerSourcesResource, PublicTreeResource, WarehouseResource
-from publish import city_sets
-from publish.feed_sets import alert_items, event_items, feed_files
+from model import alert_versions
+from publish import alert_sets, catalog, city_sets, datasets, event_sets, health_sets
+from publish.feed_sets import alert_items, event_items, feed_files, is_current
 from publish.release import ReleaseWriter
 from publish.validate import validate_feeds
 
@@ -35,29 +37,45 @@ def _release(public_tree: PublicTreeResource, files: dict[str, bytes], prefixes:
     })
 
 
-def _publish(kind: str, table: str, to_items, partners, warehouse, public_tree) -> dg.MaterializeResult:
-    frame = _read(warehouse, table)
-    now = datetime.now(timezone.utc)
-    items = to_items(frame, now)
-    files = feed_files(kind, items, partners.gazetteer(), public_tree.url(), public_tree.websub_hub)
-    return _release(public_tree, files, [f"v1/{kind}"], now, len(items))
-
-
 def _public(kind: str, deps: list[str], description: str, kinds: set[str]):
     return dg.asset(key=["public", "v1", kind], group_name="publish", kinds=kinds, owners=["team:data-platform"],
                     deps=[["core", d] for d in deps], description=description)
 
 
-@_public("alerts", ["alerts"], "Current alerts as RSS 2.0 (GeoRSS), Atom and JSON Feed 1.1: city-wide "
-         "(v1/alerts/all.*) and per district (v1/alerts/district/<DOPA code>.*).", {"rss", "json"})
+@_public("alerts", ["alerts"], "Current alerts as RSS 2.0 (GeoRSS), Atom, JSON Feed 1.1 and GeoJSON: city-wide "
+         "(v1/alerts/all.*), per district (v1/alerts/district/<DOPA code>.*) and per category "
+         "(v1/alerts/category/<category>.*); CAP 1.2 messages with an Atom index (v1/alerts/cap/); GTFS-realtime "
+         "Service Alerts for rail disruptions (v1/alerts/gtfs-rt/alerts.pb and .json); road works as WZDx 4.2 "
+         "(v1/road/wzdx.geojson) and road incidents and closures as Waze CIFS (v1/road/waze-cifs.xml).",
+         {"rss", "json", "xml"})
 def alerts_feeds(partners: PartnerSourcesResource, warehouse: WarehouseResource, public_tree: PublicTreeResource):
-    return _publish("alerts", "core.alerts", alert_items, partners, warehouse, public_tree)
+    frame = _read(warehouse, "core.alerts")
+    with warehouse.connect(read_only=True) as con:
+        issued = alert_versions.issued(con)
+    now = datetime.now(timezone.utc)
+    gaz, base, hub = partners.gazetteer(), public_tree.url(), public_tree.websub_hub
+    items = alert_items(frame, now)
+    current = [r for r in frame.to_dict("records") if is_current(r, now)]
+    files = {**feed_files("alerts", items, gaz, base, hub),
+             **alert_sets.category_feed_files(items, base, hub),
+             **alert_sets.geojson_files(current, gaz),
+             **alert_sets.cap_files(alert_sets.cap_rows(frame, now, issued), gaz, issued, base, hub),
+             **alert_sets.gtfs_rt_files(current, issued, now),
+             **alert_sets.road_event_files(current, RoadIndex.load(), issued, now)}
+    return _release(public_tree, files, ["v1/alerts", "v1/road"], now, len(items))
 
 
-@_public("events", ["events"], "Upcoming district services, events and festivals as RSS 2.0, Atom and JSON Feed "
-         "1.1: city-wide (v1/events/all.*) and per district (v1/events/district/<code>.*).", {"rss", "json"})
+@_public("events", ["events"], "Upcoming district services, events and festivals as RSS 2.0, Atom, JSON Feed "
+         "1.1 and iCalendar: city-wide (v1/events/all.*) and per district (v1/events/district/<code>.*).",
+         {"rss", "json", "ical"})
 def events_feeds(partners: PartnerSourcesResource, warehouse: WarehouseResource, public_tree: PublicTreeResource):
-    return _publish("events", "core.events", event_items, partners, warehouse, public_tree)
+    frame = _read(warehouse, "core.events")
+    now = datetime.now(timezone.utc)
+    gaz = partners.gazetteer()
+    items = event_items(frame, now)
+    files = {**feed_files("events", items, gaz, public_tree.url(), public_tree.websub_hub),
+             **event_sets.calendar_files(frame, gaz, now)}
+    return _release(public_tree, files, ["v1/events"], now, len(items))
 
 
 @_public("news", ["news"], "BMA press releases and clarifications: v1/news/all.{rss,atom,json}.", {"rss", "json"})
@@ -103,5 +121,46 @@ def complaint_documents(partners: PartnerSourcesResource, warehouse: WarehouseRe
     return _release(public_tree, files, ["v1/complaints"], now, len(frame))
 
 
+@dg.asset(key=["public", "v1", "datasets"], group_name="publish", kinds={"csv", "parquet", "json"},
+          owners=["team:data-platform"], deps=[["core", d.table] for d in datasets.DATASETS],
+          description="Every core table minus private columns as CSV, Parquet and GeoJSON (tables with a place), each "
+                      "with a Frictionless datapackage.json (v1/datasets/<table>/), and a dated daily snapshot "
+                      f"(v1/datasets/<table>/snapshots/<date>/, the last {datasets.SNAPSHOT_DAYS} days kept); the "
+                      "catalog of them as DCAT-AP 3.0.1 (v1/catalog/catalog.jsonld, .ttl) and as a CKAN-compatible "
+                      "static API (api/3/action/package_list, package_show, package_search).")
+def datasets_and_catalog(warehouse: WarehouseResource, public_tree: PublicTreeResource):
+    now = datetime.now(timezone.utc)
+    today = now.astimezone(alert_sets.cap.BANGKOK).date()
+    writer = ReleaseWriter(public_tree.directory(), keep_versions=public_tree.keep_versions)
+    files: dict[str, bytes] = {}
+    owned = set(datasets.expired_snapshots(writer.current_files(), today))
+    releases = []
+    with warehouse.connect(read_only=True) as con:
+        for dataset in datasets.DATASETS:
+            if not table_exists(con, f"core.{dataset.table}"):
+                raise dg.Failure(f"core.{dataset.table} does not exist yet: materialise the core layer first")
+            releases.append(datasets.build(con, dataset, public_tree.url(), today))
+            stem = f"v1/datasets/{dataset.table}"
+            owned |= {f"{stem}/{dataset.table}.{ext}" for ext in ("csv", "parquet", "geojson")}
+            owned |= {f"{stem}/datapackage.json", f"{stem}/snapshots/{today.isoformat()}"}
+    for release in releases:
+        files.update(release.files)
+    files.update(catalog.dcat_files(releases, public_tree.url()))
+    files.update(catalog.ckan_files(releases, public_tree.url()))
+    owned |= {"v1/catalog", "api/3/action"}
+    return _release(public_tree, files, sorted(owned), now, len(datasets.DATASETS))
+
+
+@dg.asset(key=["public", "v1", "health"], group_name="publish", kinds={"json", "rss"}, owners=["team:data-platform"],
+          deps=[["core", "source_health"]],
+          description="Every partner source's state (status, last attempt and success, freshness): "
+                      "v1/health/sources.json and the feeds v1/health/feed.{rss,atom,json}.")
+def health_documents(warehouse: WarehouseResource, public_tree: PublicTreeResource):
+    frame = _read(warehouse, "core.source_health")
+    files = health_sets.health_files(frame, public_tree.url(), public_tree.websub_hub)
+    return _release(public_tree, files, ["v1/health"], datetime.now(timezone.utc), len(frame))
+
+
 PUBLISH_ASSETS = [alerts_feeds, events_feeds, news_feeds, factcheck_feeds, places_documents, reference_documents,
-                  complaint_documents]
+                  complaint_documents, datasets_and_catalog,
+                  health_documents]

@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import io
+import json
 import logging
 import os
 import posixpath
+import re
 import stat
 import sys
 import threading
@@ -31,7 +34,7 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import BinaryIO, Sequence
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 __all__ = ["ETagCache", "PublicTreeHandler", "PublicTreeServer", "make_server", "main", "CONTENT_TYPES"]
 
@@ -98,6 +101,27 @@ def _etag_matches(header: str, etag: str) -> bool:
     return False
 
 
+_CKAN_ACTION = re.compile(r"^/api/(?:3/)?action/([a-z_]+)$")
+_CKAN_NAME = re.compile(r"^[a-z0-9_-]{1,100}$")
+
+
+def ckan_file(request_path: str) -> str | None:
+    """The static file answering a CKAN action URL (publish.catalog writes them), else None.
+
+    `/api/action/<action>` and `/api/3/action/<action>` -> `/api/3/action/<action>.json`;
+    `package_show?id=<name>` -> `/api/3/action/package_show/<name>.json`. Query strings of the other
+    actions are ignored: the static tree answers with the whole result (a handful of datasets)."""
+    url = urlsplit(request_path)
+    match = _CKAN_ACTION.match(url.path)
+    if not match:
+        return None
+    action = match.group(1)
+    if action == "package_show":
+        name = (parse_qs(url.query).get("id") or [""])[0]
+        return f"/api/3/action/package_show/{name}.json" if _CKAN_NAME.match(name) else "/api/3/action/missing"
+    return f"/api/3/action/{action}.json"
+
+
 class PublicTreeHandler(SimpleHTTPRequestHandler):
     server_version = "BKKConnectPublic/1"
     sys_version = ""
@@ -117,7 +141,10 @@ class PublicTreeHandler(SimpleHTTPRequestHandler):
         if self._is_hidden():
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return None
-        path = self.translate_path(self.path)
+        ckan = ckan_file(self.path)
+        path = self.translate_path(ckan or self.path)
+        if ckan and not os.path.isfile(path):
+            return self._ckan_not_found()
         if os.path.isdir(path):
             url = urlsplit(self.path)
             if not url.path.endswith("/"):
@@ -162,6 +189,16 @@ class PublicTreeHandler(SimpleHTTPRequestHandler):
         except BaseException:
             fh.close()
             raise
+
+    def _ckan_not_found(self):
+        """CKAN's own answer for an unknown action or package, so CKAN clients raise NotFound."""
+        body = json.dumps({"help": "", "success": False,
+                           "error": {"__type": "Not Found Error", "message": "Not found"}}).encode()
+        self.send_response(HTTPStatus.NOT_FOUND)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
     def _validators(self, etag: str, last_modified: str) -> None:
         self.send_header("ETag", etag)

@@ -1,27 +1,83 @@
-"""Checks a candidate release must pass before it is switched live (a failure keeps the old one)."""
+"""Checks a candidate release must pass before it is switched live (a failure keeps the old one).
+
+These run in the pipeline on every file of the candidate, so they are the fast structural checks of
+each format: it parses, and it is the kind of document its name says. The full validators named in
+../shared/STANDARDS.md (XSDs, SHACL shapes, gtfs-validator, frictionless ...) run in the tests on every
+file of the demo's tree.
+"""
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
 from lxml import etree
 
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+def _xml(data: bytes) -> None:
+    etree.fromstring(data, parser=_XML)
+
+
+def _json(data: bytes) -> None:
+    doc = json.loads(data)
+    version = doc.get("version") if isinstance(doc, dict) else None
+    if isinstance(version, str) and version.startswith("https://jsonfeed.org/") and version != JSON_FEED_VERSION:
+        raise ValueError(f"unexpected JSON Feed version {version!r}")
+
+
+def _geojson(data: bytes) -> None:
+    doc = json.loads(data)
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
+        raise ValueError("not a GeoJSON FeatureCollection")
+
+
+def _ics(data: bytes) -> None:
+    import icalendar
+    calendar = icalendar.Calendar.from_ical(data)
+    if calendar.name != "VCALENDAR" or "PRODID" not in calendar or "VERSION" not in calendar:
+        raise ValueError("not an iCalendar VCALENDAR with PRODID and VERSION")
+
+
+def _protobuf(data: bytes) -> None:
+    from google.transit import gtfs_realtime_pb2
+    message = gtfs_realtime_pb2.FeedMessage()
+    message.ParseFromString(data)
+    if not message.header.gtfs_realtime_version:
+        raise ValueError("GTFS-realtime message without a header version")
+
+
+def _csv(data: bytes) -> None:
+    header = next(csv.reader(io.StringIO(data.decode("utf-8"))), None)
+    if not header or any(not name for name in header):
+        raise ValueError("CSV without a complete header row")
+
+
+def _parquet(data: bytes) -> None:
+    import pyarrow.parquet as pq
+    pq.ParquetFile(io.BytesIO(data)).metadata
+
+
+CHECKS = {".rss": _xml, ".atom": _xml, ".xml": _xml, ".json": _json, ".geojson": _geojson, ".ics": _ics,
+          ".pb": _protobuf, ".csv": _csv, ".parquet": _parquet, ".ttl": lambda data: data.decode("utf-8"),
+          ".jsonld": json.loads, ".txt": lambda data: data.decode("utf-8"), ".zip": lambda data: None}
+
 
 def validate_feeds(release_dir: Path) -> None:
-    """Every feed parses: XML is well-formed, JSON Feed has its version and items."""
+    """Every file of the candidate parses as its format; an unknown kind of file is refused too."""
     problems = []
     for path in sorted(release_dir.rglob("*")):
         if not path.is_file():
             continue
-        data = path.read_bytes()
+        check = CHECKS.get(path.suffix)
         try:
-            if path.suffix in {".rss", ".atom"}:
-                etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
-            elif path.suffix == ".json" and path.parent.name != release_dir.name:
-                feed = json.loads(data)
-                if "version" in feed and feed["version"] != "https://jsonfeed.org/version/1.1":
-                    raise ValueError(f"unexpected JSON Feed version {feed['version']!r}")
-        except (etree.XMLSyntaxError, ValueError) as exc:
-            problems.append(f"{path.relative_to(release_dir)}: {exc}")
+            if check is None:
+                raise ValueError(f"no check for {path.suffix or 'files without a suffix'}")
+            check(path.read_bytes())
+        except Exception as exc:  # noqa: BLE001 - every parser raises its own errors; all mean "invalid"
+            problems.append(f"{path.relative_to(release_dir)}: {type(exc).__name__}: {exc}")
     if problems:
         raise ValueError(f"{len(problems)} invalid files in candidate release: " + "; ".join(problems[:5]))
