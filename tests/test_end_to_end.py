@@ -75,7 +75,9 @@ def test_feeds_exist_for_every_district_with_items(two_runs):
 def test_every_rss_and_atom_parses_cleanly(two_runs):
     pipeline = two_runs[0]
     files = sorted((pipeline.public / "v1").rglob("*.rss")) + sorted((pipeline.public / "v1").rglob("*.atom"))
-    assert len(files) == 2 * 2 * 51 + 2 * 2     # alerts and events per district and city-wide; news; fact-checks
+    # alerts and events per district and city-wide; alerts per category; news; fact-checks; source health;
+    # the CAP index
+    assert len(files) == 2 * 2 * 51 + 2 * 7 + 2 * 3 + 1
     for path in files:
         parsed = feedparser.parse(path.read_bytes())
         assert parsed.bozo == 0, (path, parsed.get("bozo_exception"))
@@ -88,8 +90,9 @@ def test_every_json_feed_validates_against_the_schema(two_runs):
     schema = json.loads((SHARED_SCHEMAS / "jsonfeed-v1.1.schema.json").read_text())
     validator = Draft7Validator(schema, format_checker=FormatChecker())
     public = two_runs[0].public / "v1"
-    files = [p for kind in ("alerts", "events", "news", "factchecks") for p in sorted((public / kind).rglob("*.json"))]
-    assert len(files) == 2 * 51 + 2
+    files = [p for kind in ("alerts", "events", "news", "factchecks") for p in sorted((public / kind).rglob("*.json"))
+             if p.parent.name != "gtfs-rt"]
+    assert len(files) == 2 * 51 + 7 + 2
     for path in files:
         errors = list(validator.iter_errors(json.loads(path.read_text())))
         assert not errors, (path, errors[:2])
@@ -149,9 +152,15 @@ def test_second_run_is_conditional_and_rewrites_nothing(two_runs):
     assert pages and all(r.conditional for r in pages)
     assert sum(r.status == 304 for r in pages) == len(pages)
     assert all(r.user_agent.startswith("BKKConnectDataHub/") for r in first_log + second_log)
-    assert pipeline.manifest() == first_manifest
-    assert os.readlink(pipeline.public / "current") == first_release        # no new release at all
-    assert {p: (pipeline.public / p).stat().st_ino for p in first_manifest} == first_inodes
+    # Only source health moves: a second pass is a new attempt (its time is data). Every other file keeps
+    # its bytes and its inode (so its ETag and Last-Modified).
+    health = ("v1/health/", "v1/datasets/source_health/")
+    second_manifest = pipeline.manifest()
+    assert set(second_manifest) == set(first_manifest)
+    changed = {p for p in first_manifest if second_manifest[p] != first_manifest[p]}
+    assert changed and sorted(p for p in changed if not p.startswith(health)) == []
+    assert {p: (pipeline.public / p).stat().st_ino for p in first_manifest if not p.startswith(health)} == \
+        {p: i for p, i in first_inodes.items() if not p.startswith(health)}
 
 
 def _feed(pipeline, path: str) -> dict:
@@ -207,7 +216,7 @@ def test_every_partner_source_reaches_the_published_files(two_runs):
 
 def test_no_personal_text_or_script_reaches_any_published_file(two_runs):
     pipeline = two_runs[0]
-    texts = [p.read_text(encoding="utf-8") for p in (pipeline.public / "v1").rglob("*") if p.is_file()]
+    texts = [_published_text(p) for p in (pipeline.public / "v1").rglob("*") if p.is_file()]
     joined = "\n".join(texts).lower()
     for needle in ("<script", "javascript:", "onerror", "<iframe", "&lt;script"):
         assert needle not in joined, needle
@@ -218,9 +227,72 @@ def test_no_personal_text_or_script_reaches_any_published_file(two_runs):
     from model.privacy import find_pii
     leaks = {found for t in _site(pipeline, "traffy").expected_tickets() for _, found in find_pii(t.description)}
     assert len(leaks) >= 5, "the sample complaints should carry personal data to scrub"
-    published = "\n".join(p.read_text(encoding="utf-8") for p in (pipeline.public / "v1").rglob("*.json"))
+    published = "\n".join(texts)
     assert [leak for leak in leaks if leak in published] == []
     assert "[โทร]" in published or "[ชื่อ]" in published
+
+
+def _published_text(path) -> str:
+    """A published file's text; Parquet and protobuf files are read back through their readers."""
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+        return pq.read_table(path).to_pandas().to_csv(index=False)
+    if path.suffix == ".pb":
+        from google.protobuf import text_format
+        from google.transit import gtfs_realtime_pb2
+        message = gtfs_realtime_pb2.FeedMessage()
+        message.ParseFromString(path.read_bytes())
+        return text_format.MessageToString(message, as_utf8=True)
+    return path.read_text(encoding="utf-8")
+
+
+def test_every_published_file_passes_its_external_validator(two_runs):
+    """All files of the run, not a sample: feeds, CAP, GTFS-realtime, GeoJSON, iCalendar, datasets."""
+    from tests.published_validators import validate_tree
+    pipeline = two_runs[0]
+    counts = validate_tree(pipeline.public)
+    assert counts["cap"] >= 20 and counts["gtfs_rt"] == 1 and counts["ical"] == 51
+    assert counts["datapackage"] == 2 * 9 and counts["geojson"] >= 1 + 51 + 7 + 4
+    assert counts["dcat"] == 2 and counts["ckan"] == 3 + 9
+    files = sum(1 for top in ("v1", "api") for p in (pipeline.public / top).rglob("*") if p.is_file())
+    assert sum(counts.values()) == files
+
+
+def test_ckanapi_reads_the_served_catalog(two_runs):
+    import threading
+
+    import ckanapi
+
+    from publish.serve import make_server
+    server = make_server(two_runs[0].public, port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        ckan = ckanapi.RemoteCKAN(server.url, get_only=True)        # a static tree answers GET only
+        names = ckan.action.package_list()
+        assert "bkkconnect-alerts" in names and len(names) == 9
+        alerts = ckan.action.package_show(id="bkkconnect-alerts")
+        assert {r["format"] for r in alerts["resources"]} >= {"CSV", "PARQUET", "GEOJSON", "RSS", "ATOM"}
+        assert ckan.action.package_search()["count"] == 9
+        with pytest.raises(ckanapi.NotFound):
+            ckan.action.package_show(id="no-such-dataset")
+        csv_url = next(r["url"] for r in alerts["resources"] if r["format"] == "CSV")
+        assert csv_url.startswith(two_runs[0].resources["public_tree"].url())
+    finally:
+        server.shutdown()
+
+
+def test_rail_disruptions_reach_cap_and_gtfs_realtime(two_runs):
+    from google.transit import gtfs_realtime_pb2
+    pipeline = two_runs[0]
+    message = gtfs_realtime_pb2.FeedMessage()
+    message.ParseFromString((pipeline.public / "v1/alerts/gtfs-rt/alerts.pb").read_bytes())
+    rail = [i for i in _feed(pipeline, "v1/alerts/category/rail_disruption.json")["items"]]
+    assert rail and {e.id for e in message.entity} == {i["id"].rsplit(":", 1)[1] for i in rail}
+    index = feedparser.parse((pipeline.public / "v1/alerts/cap/index.atom").read_bytes())
+    cap_files = sorted((pipeline.public / "v1/alerts/cap").glob("*.xml"))
+    assert len(index.entries) == len(cap_files) >= len(_feed(pipeline, "v1/alerts/all.json")["items"])
+    assert all(e.link.endswith(".xml") and (pipeline.public / "v1/alerts/cap" / e.link.rsplit("/", 1)[1]).is_file()
+               for e in index.entries)
 
 
 def test_incremental_sources_fetch_only_their_first_page_on_the_second_run(two_runs):
