@@ -6,7 +6,7 @@ STAMP      := $(VENV)/.installed
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export GX_ANALYTICS_ENABLED := False
 
-.PHONY: install demo test dev serve sites validate bench bench-crawl clean
+.PHONY: install demo test dev serve sites validate bench bench-crawl bench-feeds check-public clean
 
 install: $(STAMP)
 
@@ -25,9 +25,18 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 demo: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 	$(PY) -m pipelines.demo
 
+# Real Node.js consumers of the published files (node-gtfs), pinned by tests/node/package-lock.json.
+# Without npm on the machine the tests that need them are skipped, not failed.
+NPM := $(shell command -v npm 2>/dev/null)
+NODE_CONSUMERS := $(if $(NPM),tests/node/node_modules/.installed)
+
 ## test: the whole suite (CI runs exactly this through .ci/run)
-test: $(STAMP)
+test: $(STAMP) $(NODE_CONSUMERS)
 	$(PY) -m pytest
+
+tests/node/node_modules/.installed: tests/node/package-lock.json
+	cd tests/node && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 ## dev: the Dagster UI on 127.0.0.1:3000 with the sample partner sites running beside it
 dev: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
@@ -47,6 +56,15 @@ sites: $(STAMP)
 ## share answered 304 or skipped, wall time, and whether any host got more than its rate limit
 bench-crawl: $(STAMP)
 	$(PY) -m benchmarks.crawl
+
+## check-public: every file of the published tree (make demo) through its external validator
+check-public: $(STAMP) $(NODE_CONSUMERS)
+	$(PY) -m tests.published_validators public
+
+## bench-feeds: on the demo's tree, the gzipped size of every district's alert feed (goal <= 20 KB) and
+## the published files by format
+bench-feeds: $(STAMP)
+	$(PY) -m benchmarks.feed_sizes --public public
 
 ## bench: 500,000 complaints + ~1,900 notices + 7,200 sensor readings, raw -> staged -> core -> publish, timed
 ## per layer with peak memory, against a bare DuckDB read_json and dlt's load of the same pages

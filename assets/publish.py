@@ -53,7 +53,7 @@ def alerts_feeds(partners: PartnerSourcesResource, warehouse: WarehouseResource,
     with warehouse.connect(read_only=True) as con:
         issued = alert_versions.issued(con)
     now = datetime.now(timezone.utc)
-    gaz, base, hub = partners.gazetteer(), public_tree.url(), public_tree.websub_hub
+    gaz, base, hub = partners.gazetteer(), public_tree.url(), public_tree.hub()
     items = alert_items(frame, now)
     current = [r for r in frame.to_dict("records") if is_current(r, now)]
     files = {**feed_files("alerts", items, gaz, base, hub),
@@ -66,29 +66,32 @@ def alerts_feeds(partners: PartnerSourcesResource, warehouse: WarehouseResource,
 
 
 @_public("events", ["events"], "Upcoming district services, events and festivals as RSS 2.0, Atom, JSON Feed "
-         "1.1 and iCalendar: city-wide (v1/events/all.*) and per district (v1/events/district/<code>.*).",
+         "1.1 and iCalendar: city-wide (v1/events/all.*) and per district (v1/events/district/<code>.*); the "
+         "scheduled mobile services (ID-card units, vaccination, sterilisation, bulky-waste and fogging rounds) "
+         "as a GTFS feed (v1/gtfs/mobile-services.zip).",
          {"rss", "json", "ical"})
 def events_feeds(partners: PartnerSourcesResource, warehouse: WarehouseResource, public_tree: PublicTreeResource):
     frame = _read(warehouse, "core.events")
     now = datetime.now(timezone.utc)
     gaz = partners.gazetteer()
     items = event_items(frame, now)
-    files = {**feed_files("events", items, gaz, public_tree.url(), public_tree.websub_hub),
-             **event_sets.calendar_files(frame, gaz, now)}
-    return _release(public_tree, files, ["v1/events"], now, len(items))
+    files = {**feed_files("events", items, gaz, public_tree.url(), public_tree.hub()),
+             **event_sets.calendar_files(frame, gaz, now),
+             **event_sets.gtfs_files(frame, gaz, now, public_tree.url())}
+    return _release(public_tree, files, ["v1/events", "v1/gtfs"], now, len(items))
 
 
 @_public("news", ["news"], "BMA press releases and clarifications: v1/news/all.{rss,atom,json}.", {"rss", "json"})
 def news_feeds(warehouse: WarehouseResource, public_tree: PublicTreeResource):
     frame = _read(warehouse, "core.news")
-    files = city_sets.news_files(frame, public_tree.url(), public_tree.websub_hub)
+    files = city_sets.news_files(frame, public_tree.url(), public_tree.hub())
     return _release(public_tree, files, ["v1/news"], datetime.now(timezone.utc), len(frame))
 
 
 @_public("factchecks", ["factchecks"], "Fact-checks: v1/factchecks/all.{rss,atom,json}.", {"rss", "json"})
 def factcheck_feeds(warehouse: WarehouseResource, public_tree: PublicTreeResource):
     frame = _read(warehouse, "core.factchecks")
-    files = city_sets.factcheck_files(frame, public_tree.url(), public_tree.websub_hub)
+    files = city_sets.factcheck_files(frame, public_tree.url(), public_tree.hub())
     return _release(public_tree, files, ["v1/factchecks"], datetime.now(timezone.utc), len(frame))
 
 
@@ -157,7 +160,7 @@ def datasets_and_catalog(warehouse: WarehouseResource, public_tree: PublicTreeRe
                       "v1/health/sources.json and the feeds v1/health/feed.{rss,atom,json}.")
 def health_documents(warehouse: WarehouseResource, public_tree: PublicTreeResource):
     frame = _read(warehouse, "core.source_health")
-    files = health_sets.health_files(frame, public_tree.url(), public_tree.websub_hub)
+    files = health_sets.health_files(frame, public_tree.url(), public_tree.hub())
     return _release(public_tree, files, ["v1/health"], datetime.now(timezone.utc), len(frame))
 
 

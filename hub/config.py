@@ -68,6 +68,7 @@ class Settings:
     district_boundaries: Path | None
     publish_base_url: str
     keep_versions: int = 5
+    websub_hub: str | None = None          # feeds link to it (rel="hub") so subscribers get pushes
     config_file: Path = DEFAULT_CONFIG
 
     def source(self, name: str) -> SourceSettings:
@@ -161,5 +162,6 @@ def load_settings(config_file: Path | str | None = None, env: Mapping[str, str] 
         district_boundaries=_resolve(boundaries, REPO_ROOT),
         publish_base_url=env.get("BKK_PUBLISH_BASE_URL", publish.get("base_url", "http://127.0.0.1:8800")),
         keep_versions=int(env.get("BKK_KEEP_VERSIONS", publish.get("keep_versions", 5))),
+        websub_hub=env.get("BKK_WEBSUB_HUB", publish.get("websub_hub")) or None,
         config_file=config_file,
     )

@@ -70,6 +70,10 @@ class PublicTreeResource(dg.ConfigurableResource):
     def url(self) -> str:
         return (self.base_url or load_settings().publish_base_url).rstrip("/")
 
+    def hub(self) -> str | None:
+        """The WebSub hub feeds announce (rel="hub"): this resource's, else publish.websub_hub / BKK_WEBSUB_HUB."""
+        return self.websub_hub or load_settings().websub_hub
+
 
 def default_resources() -> dict[str, dg.ConfigurableResource]:
     """Live configuration: every value comes from config/sources.yaml and BKK_* variables at run time."""

@@ -24,6 +24,7 @@ from publish import cap, gtfs_rt, road_events
 from publish.feed_sets import is_current
 from publish.feeds import FeedItem, FeedSpec, render_all, render_atom
 from publish.geojson import feature, feature_collection, geometry
+from publish.row_values import iso, when
 
 CATEGORIES = ("flood", "power_outage", "water_outage", "road_incident", "construction", "rail_disruption", "traffic")
 CATEGORY_EN = {"flood": "Flooding", "power_outage": "Power outages", "water_outage": "Water outages",
@@ -34,17 +35,6 @@ SENDER = "data-hub@bkkconnect"
 SENDER_NAME = "BKK Connect Data Hub, Bangkok Metropolitan Administration"
 
 
-def _when(value) -> datetime | None:
-    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
-        return None
-    return pd.Timestamp(value).to_pydatetime()
-
-
-def _iso(value) -> str | None:
-    when = _when(value)
-    return when.isoformat() if when else None
-
-
 def alert_feature(row: dict) -> dict:
     props = {
         "alert_id": row["alert_id"], "category": row["category"], "severity": row["severity"],
@@ -52,7 +42,7 @@ def alert_feature(row: dict) -> dict:
         "version": int(row["version"]) if pd.notna(row.get("version")) else 1,
         "headline_th": row["headline_th"], "headline_en": row["headline_en"],
         "description_th": row["description_th"], "description_en": row["description_en"],
-        "starts_at": _iso(row["starts_at"]), "ends_at": _iso(row["ends_at"]), "sent_at": _iso(row["sent_at"]),
+        "starts_at": iso(row["starts_at"]), "ends_at": iso(row["ends_at"]), "sent_at": iso(row["sent_at"]),
         "district_codes": as_list(row["district_codes"]), "subdistrict_code": row.get("subdistrict_code"),
         "source": row["source"], "sources": as_list(row.get("sources")) or [row["source"]],
         "source_url": row["source_url"], "confidence": row["confidence"],
@@ -111,11 +101,11 @@ def _cap_alert(row: dict, gaz: Gazetteer, issued: dict[tuple[str, int], datetime
     area_th, area_en = _area(codes, gaz)
     return cap.CapAlert(
         alert_id=row["alert_id"], version=version, msg_type=row["msg_type"],
-        sent=issued.get((row["alert_id"], version)) or _when(row["sent_at"]) or _when(row["first_seen_at"]),
+        sent=issued.get((row["alert_id"], version)) or when(row["sent_at"]) or when(row["first_seen_at"]),
         category=row["category"], urgency=row["urgency"], severity=row["severity"], certainty=row["certainty"],
         headline_th=row["headline_th"], headline_en=row["headline_en"],
         description_th=row["description_th"] or "", description_en=row["description_en"] or "",
-        starts_at=_when(row["starts_at"]), ends_at=_when(row["ends_at"]), geometry=row.get("geometry"),
+        starts_at=when(row["starts_at"]), ends_at=when(row["ends_at"]), geometry=row.get("geometry"),
         district_codes=tuple(codes), area_th=area_th, area_en=area_en, web=row["source_url"] or None,
         sources=tuple(as_list(row.get("sources")) or [row["source"]]), confidence=row.get("confidence"),
         references=tuple(references))
@@ -129,8 +119,8 @@ def cap_rows(frame: pd.DataFrame, now: datetime, issued: dict[tuple[str, int], d
             out.append(row)
         elif row["status"] in ("cancelled", "ended") and as_list(row.get("references")):
             version = int(row["version"]) if pd.notna(row.get("version")) else 1
-            when = issued.get((row["alert_id"], version)) or _when(row["last_seen_at"])
-            if when is not None and now - when <= ENDING_MESSAGES_KEPT:
+            ended = issued.get((row["alert_id"], version)) or when(row["last_seen_at"])
+            if ended is not None and now - ended <= ENDING_MESSAGES_KEPT:
                 out.append(row)
     return out
 
@@ -157,8 +147,8 @@ def gtfs_rt_files(rows: list[dict], issued: dict[tuple[str, int], datetime], now
             continue
         version = int(r["version"]) if pd.notna(r.get("version")) else 1
         alerts.append(gtfs_rt.RailAlert(
-            alert_id=r["alert_id"], issued=issued.get((r["alert_id"], version)) or _when(r["sent_at"]) or now,
-            starts_at=_when(r["starts_at"]), ends_at=_when(r["ends_at"]),
+            alert_id=r["alert_id"], issued=issued.get((r["alert_id"], version)) or when(r["sent_at"]) or now,
+            starts_at=when(r["starts_at"]), ends_at=when(r["ends_at"]),
             route_ids=tuple(as_list(r["route_ids"])), stop_ids=tuple(as_list(r["stop_ids"])),
             severity=r["severity"], headline_th=r["headline_th"], headline_en=r["headline_en"],
             description_th=r["description_th"] or "", description_en=r["description_en"] or "",
@@ -176,17 +166,17 @@ def road_event_files(rows: list[dict], roads: RoadIndex, issued: dict[tuple[str,
     events = []
     for r in rows:
         point = road_events.point_of(r.get("geometry"), r.get("lon"), r.get("lat"))
-        starts = _when(r["starts_at"])
+        starts = when(r["starts_at"])
         if r["category"] not in ROAD_CATEGORIES or point is None or starts is None:
             continue
         text = f"{r['headline_th']} {r['description_th'] or ''}"
         names = [road.name_th for road in roads.find(text)]
         version = int(r["version"]) if pd.notna(r.get("version")) else 1
-        created = issued.get((r["alert_id"], 1)) or _when(r["first_seen_at"]) or starts
+        created = issued.get((r["alert_id"], 1)) or when(r["first_seen_at"]) or starts
         events.append(road_events.RoadEvent(
             alert_id=r["alert_id"], category=r["category"], source=r["source"], headline_th=r["headline_th"],
             headline_en=r["headline_en"], description=r["description_th"] or "", lon=point[0], lat=point[1],
-            starts_at=starts, ends_at=_when(r["ends_at"]), first_seen_at=created,
+            starts_at=starts, ends_at=when(r["ends_at"]), first_seen_at=created,
             updated_at=issued.get((r["alert_id"], version)) or created,
             road_names=road_events.road_names(text, names)))
     empty = now.replace(minute=0, second=0, microsecond=0)

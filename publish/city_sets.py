@@ -15,15 +15,10 @@ import pandas as pd
 from hub.gazetteer import Gazetteer
 from model.core_tables import as_list
 from publish.feeds import FeedItem, FeedSpec, clean_text, render_all
+from publish.row_values import when
 
 # Recent complaints only: the feed is for "what is being reported near me", not the archive.
 COMPLAINT_WINDOW = timedelta(days=14)
-
-
-def _when(value) -> datetime | None:
-    if value is None or pd.isna(value):
-        return None
-    return pd.Timestamp(value).to_pydatetime()
 
 
 def _plain(value):
@@ -65,10 +60,10 @@ def records(frame: pd.DataFrame, columns: list[str], order: str) -> list[dict]:
 def news_files(frame: pd.DataFrame, base_url: str, websub_hub: str | None) -> dict[str, bytes]:
     items = [FeedItem(id=f"urn:bkkconnect:news:{r['news_id']}", title=r["title_th"],
                       content_text=r["summary_th"] or r["body_th"] or "", url=r["source_url"],
-                      published=_when(r["published_at"]), updated=_when(r["published_at"]),
+                      published=when(r["published_at"]), updated=when(r["published_at"]),
                       categories=(r["kind"], *as_list(r["categories"])),
                       extra={"kind": r["kind"], "image_url": r["image_url"]})
-             for r in frame.to_dict("records") if _when(r["published_at"])]
+             for r in frame.to_dict("records") if when(r["published_at"])]
     return render_all(FeedSpec(title="BKK Connect ข่าวประชาสัมพันธ์ กทม. / BMA press releases",
                                description="Press releases and hot-issue clarifications of the BMA", home_url=base_url,
                                base_url=base_url, path_stem="v1/news/all", websub_hub=websub_hub), items)
@@ -78,9 +73,9 @@ def factcheck_files(frame: pd.DataFrame, base_url: str, websub_hub: str | None) 
     items = [FeedItem(id=f"urn:bkkconnect:factcheck:{r['factcheck_id']}",
                       title=f"{r['verdict_th']}: {r['claim_th']}",
                       content_text=f"{r['explanation_th'] or ''}\n\nVerdict: {r['verdict_en']}", url=r["source_url"],
-                      published=_when(r["published_at"]), updated=_when(r["published_at"]),
+                      published=when(r["published_at"]), updated=when(r["published_at"]),
                       categories=(r["verdict"],), extra={"verdict": r["verdict"], "verdict_en": r["verdict_en"]})
-             for r in frame.to_dict("records") if _when(r["published_at"])]
+             for r in frame.to_dict("records") if when(r["published_at"])]
     return render_all(FeedSpec(title="BKK Connect ตรวจสอบข่าว / Fact-checks",
                                description="Fact-checks of claims about Bangkok and its services", home_url=base_url,
                                base_url=base_url, path_stem="v1/factchecks/all", websub_hub=websub_hub), items)

@@ -14,18 +14,13 @@ import pandas as pd
 from hub.gazetteer import Gazetteer
 from model.core_tables import as_list
 from publish.feeds import FeedItem, FeedSpec, render_all
-
-
-def _when(value) -> datetime | None:
-    if value is None or pd.isna(value):
-        return None
-    return pd.Timestamp(value).to_pydatetime()
+from publish.row_values import iso, when
 
 
 def is_current(row: dict, now: datetime) -> bool:
     """Shown in the current feeds: active (not ended, cancelled or merged into another) and not past its end.
     Ended and cancelled alerts stay in core.alerts as history."""
-    ends = _when(row.get("ends_at"))
+    ends = when(row.get("ends_at"))
     return row.get("status", "active") == "active" and (ends is None or ends > now)
 
 
@@ -34,16 +29,16 @@ def alert_items(alerts: pd.DataFrame, now: datetime) -> list[tuple[FeedItem, lis
     for r in alerts.to_dict("records"):
         if not is_current(r, now):
             continue
-        updated = _when(r["sent_at"]) or _when(r["first_seen_at"])
+        updated = when(r["sent_at"]) or when(r["first_seen_at"])
         item = FeedItem(
             id=f"urn:bkkconnect:alert:{r['alert_id']}", title=r["headline_th"],
             content_text=f"{r['description_th']}\n\n{r['headline_en']}\n{r['description_en']}",
-            url=r["source_url"], published=_when(r["first_seen_at"]) or updated, updated=updated,
+            url=r["source_url"], published=when(r["first_seen_at"]) or updated, updated=updated,
             lat=None if pd.isna(r["lat"]) else float(r["lat"]), lon=None if pd.isna(r["lon"]) else float(r["lon"]),
             categories=(r["category"], r["severity"]),
             extra={"category": r["category"], "severity": r["severity"], "urgency": r["urgency"],
                    "certainty": r["certainty"], "district_codes": list(r["district_codes"]),
-                   "starts_at": _iso(r["starts_at"]), "ends_at": _iso(r["ends_at"]),
+                   "starts_at": iso(r["starts_at"]), "ends_at": iso(r["ends_at"]),
                    "headline_en": r["headline_en"], "source": r["source"], "confidence": r["confidence"],
                    "sources": as_list(r.get("sources")) or [r["source"]],
                    "confidence_score": None if pd.isna(r.get("confidence_score")) else float(r["confidence_score"]),
@@ -58,16 +53,16 @@ def alert_items(alerts: pd.DataFrame, now: datetime) -> list[tuple[FeedItem, lis
 def event_items(events: pd.DataFrame, now: datetime) -> list[tuple[FeedItem, list[str]]]:
     out = []
     for r in events.to_dict("records"):
-        ends = _when(r["ends_at"]) or _when(r["starts_at"])
+        ends = when(r["ends_at"]) or when(r["starts_at"])
         if ends is not None and ends <= now:
             continue
         item = FeedItem(
             id=f"urn:bkkconnect:event:{r['event_id']}", title=r["headline_th"],
             content_text=f"{r['title_th']}\n{r['description_th']}\n\n{r['headline_en']}",
-            url=r["source_url"], published=_when(r["first_seen_at"]), updated=_when(r["first_seen_at"]),
+            url=r["source_url"], published=when(r["first_seen_at"]), updated=when(r["first_seen_at"]),
             categories=(r["category"],),
-            extra={"category": r["category"], "district_code": r["district_code"], "starts_at": _iso(r["starts_at"]),
-                   "ends_at": _iso(r["ends_at"]), "all_day": bool(r["all_day"]), "title_en": r["title_en"],
+            extra={"category": r["category"], "district_code": r["district_code"], "starts_at": iso(r["starts_at"]),
+                   "ends_at": iso(r["ends_at"]), "all_day": bool(r["all_day"]), "title_en": r["title_en"],
                    "description_en": r.get("description_en"),
                    "headline_en": r["headline_en"], "organiser": r["organiser_th"], "phone": r["contact_phone"],
                    "attachments": _attachments(r.get("attachments"))})
@@ -81,11 +76,6 @@ def _attachments(value) -> list[dict]:
         return []
     return [{"title": a.get("title") or "", "url": a["url"], "type": a.get("type") or ""}
             for a in json.loads(value) if str(a.get("url", "")).startswith(("http://", "https://"))]
-
-
-def _iso(value) -> str | None:
-    when = _when(value)
-    return when.isoformat() if when else None
 
 
 def feed_files(kind: str, items: list[tuple[FeedItem, list[str]]], gaz: Gazetteer, base_url: str,

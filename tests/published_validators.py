@@ -12,6 +12,8 @@ import csv
 import io
 import json
 import re
+import subprocess
+import sys
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
@@ -164,6 +166,40 @@ def check_gtfs_rt(path: Path) -> None:
     twin = path.with_suffix(".json")
     if twin.exists():
         assert json_format.Parse(twin.read_text(encoding="utf-8"), rt.FeedMessage()) == message
+    if (SHARED_DATA / "gtfs_namtang_otp").exists():
+        _gtfs_rt_validator(path, message.header.timestamp)
+
+
+def _namtang_zip(folder: Path) -> Path:
+    """The Bangkok GTFS excerpt in ../shared/data as a feed gtfs-rt-validator loads (its files carry
+    suffixes such as routes_rail_boat.txt, and it has no stop_times: an empty one stands in)."""
+    import zipfile
+    names = {"agency.txt": "agency.txt", "calendar.txt": "calendar.txt", "calendar_dates.txt": "calendar_dates.txt",
+             "feed_info.txt": "feed_info.txt", "routes.txt": "routes_rail_boat.txt", "stops.txt": "stops_rail_brt.txt",
+             "trips.txt": "trips_rail_boat.txt", "frequencies.txt": "frequencies_rail_boat.txt"}
+    target = folder / "namtang.zip"
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, source in names.items():
+            archive.write(SHARED_DATA / "gtfs_namtang_otp" / source, name)
+        archive.writestr("stop_times.txt", "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n")
+    return target
+
+
+def _gtfs_rt_validator(path: Path, timestamp: int) -> None:
+    """PyPI gtfs-rt-validator against the real Bangkok GTFS: no ERROR (every route and stop exists there)."""
+    import tempfile
+    from datetime import datetime, timezone
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out"
+        at = datetime.fromtimestamp(timestamp, timezone.utc).isoformat()
+        run = subprocess.run([str(Path(sys.executable).with_name("gtfs-rt-validator")), "-gtfs",
+                              str(_namtang_zip(Path(tmp))), "-sa", str(path.resolve()), "--at", at, "--out", str(out)],
+                             capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr[-2000:]
+        report = json.loads((out / "report.json").read_text())
+        system = json.loads((out / "system_errors.json").read_text())
+    errors = [n for n in report["notices"] if n["severity"] == "ERROR"] + system["notices"]
+    assert not errors, [(n.get("code"), n.get("sampleNotices", [])[:1]) for n in errors]
 
 
 _WZDX = None
@@ -215,6 +251,42 @@ def check_cifs(path: Path) -> None:
         import xmlschema
         _CIFS = _CIFS or xmlschema.XMLSchema(str(xsd))
         _CIFS.validate(str(path))
+
+
+# --- GTFS static ---------------------------------------------------------------------------------------
+NODE_CONSUMERS = ROOT / "tests" / "node"
+
+
+def gtfs_counts(path: Path) -> dict[str, int]:
+    import zipfile
+    with zipfile.ZipFile(path) as archive:
+        return {name[:-4]: len(archive.read(name).decode("utf-8").splitlines()) - 1 for name in archive.namelist()}
+
+
+def check_gtfs(path: Path) -> None:
+    """PyPI gtfs-validator (MobilityData's rules) with the validation date pinned to the feed's first day:
+    no ERROR notice. Then node-gtfs (npm `gtfs`), a real consumer, imports it with every row."""
+    import tempfile
+    import zipfile
+    with zipfile.ZipFile(path) as archive:
+        info = next(csv.DictReader(io.StringIO(archive.read("feed_info.txt").decode("utf-8"))))
+    day = info["feed_start_date"]
+    with tempfile.TemporaryDirectory() as out:
+        run = subprocess.run([str(Path(sys.executable).with_name("gtfs-validator")), "-i", str(path), "-o", out,
+                              "-c", "TH", "-d", f"{day[:4]}-{day[4:6]}-{day[6:]}"],
+                             capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr[-2000:]
+        report = json.loads((Path(out) / "report.json").read_text())
+    errors = [n for n in report["notices"] if n["severity"] == "ERROR"]
+    assert not errors, [(n["code"], n["totalNotices"], n.get("sampleNotices", [])[:1]) for n in errors]
+    if (NODE_CONSUMERS / "node_modules" / "gtfs").exists():
+        node = subprocess.run(["node", str(NODE_CONSUMERS / "import_gtfs.mjs"), str(path.resolve())], capture_output=True,
+                              text=True, timeout=300, cwd=NODE_CONSUMERS)
+        assert node.returncode == 0, node.stderr[-2000:]
+        imported = json.loads(node.stdout.strip().splitlines()[-1])
+        rows = gtfs_counts(path)
+        assert imported == {"routes": rows["routes"], "stops": rows["stops"], "trips": rows["trips"],
+                            "stop_times": rows["stop_times"], "calendars": rows["calendar"], "feed_info": 1}, imported
 
 
 # --- calendars ------------------------------------------------------------------------------------------
@@ -310,13 +382,13 @@ def format_of(path: Path) -> str:
     if name == "waze-cifs.xml":
         return "cifs"
     return {".rss": "rss", ".atom": "atom", ".geojson": "geojson", ".pb": "gtfs_rt", ".ics": "ical",
-            ".csv": "csv", ".parquet": "parquet"}.get(suffix, "unknown")
+            ".csv": "csv", ".parquet": "parquet", ".zip": "gtfs"}.get(suffix, "unknown")
 
 
 CHECKERS = {"rss": check_rss, "atom": check_atom, "json_feed": check_json_feed, "geojson": check_geojson,
             "cap": check_cap, "gtfs_rt": check_gtfs_rt, "ical": check_ical, "datapackage": check_datapackage,
             "csv": check_csv, "parquet": check_parquet, "json": check_json, "dcat": check_dcat, "ckan": check_ckan,
-            "wzdx": check_wzdx, "cifs": check_cifs}
+            "wzdx": check_wzdx, "cifs": check_cifs, "gtfs": check_gtfs}
 
 
 def validate_tree(public: Path) -> dict[str, int]:
@@ -338,3 +410,9 @@ def validate_tree(public: Path) -> dict[str, int]:
         counts[kind] = counts.get(kind, 0) + 1
     assert not failures, f"{len(failures)} invalid files:\n" + "\n".join(failures[:20])
     return counts
+
+
+if __name__ == "__main__":                      # make check-public: validate a published tree by hand
+    tree = Path(sys.argv[1] if len(sys.argv) > 1 else "public")
+    for kind, count in sorted(validate_tree(tree).items()):
+        print(f"{kind:<12} {count:5d} files valid")

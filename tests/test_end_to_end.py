@@ -13,7 +13,7 @@ from hub.thai_dates import BANGKOK
 from sample_sites.district_portals import expected_notices
 from sample_sites.mea_outages import expected_outages
 from assets.sources import SOURCES
-from tests.conftest import SHARED_SCHEMAS
+from tests.conftest import HEALTH_PATHS, SHARED_SCHEMAS
 
 pytestmark = pytest.mark.e2e
 GAZ = Gazetteer.load()
@@ -154,7 +154,7 @@ def test_second_run_is_conditional_and_rewrites_nothing(two_runs):
     assert all(r.user_agent.startswith("BKKConnectDataHub/") for r in first_log + second_log)
     # Only source health moves: a second pass is a new attempt (its time is data). Every other file keeps
     # its bytes and its inode (so its ETag and Last-Modified).
-    health = ("v1/health/", "v1/datasets/source_health/")
+    health = HEALTH_PATHS
     second_manifest = pipeline.manifest()
     assert set(second_manifest) == set(first_manifest)
     changed = {p for p in first_manifest if second_manifest[p] != first_manifest[p]}
@@ -237,6 +237,10 @@ def _published_text(path) -> str:
     if path.suffix == ".parquet":
         import pyarrow.parquet as pq
         return pq.read_table(path).to_pandas().to_csv(index=False)
+    if path.suffix == ".zip":
+        import zipfile
+        with zipfile.ZipFile(path) as archive:
+            return "\n".join(archive.read(name).decode("utf-8") for name in archive.namelist())
     if path.suffix == ".pb":
         from google.protobuf import text_format
         from google.transit import gtfs_realtime_pb2
@@ -253,7 +257,8 @@ def test_every_published_file_passes_its_external_validator(two_runs):
     counts = validate_tree(pipeline.public)
     assert counts["cap"] >= 20 and counts["gtfs_rt"] == 1 and counts["ical"] == 51
     assert counts["datapackage"] == 2 * 9 and counts["geojson"] >= 1 + 51 + 7 + 4
-    assert counts["dcat"] == 2 and counts["ckan"] == 3 + 9
+    assert counts["dcat"] == 2 and counts["ckan"] == 3 + 9 and counts["gtfs"] == 1
+    assert counts["wzdx"] == 1 and counts["cifs"] == 1
     files = sum(1 for top in ("v1", "api") for p in (pipeline.public / top).rglob("*") if p.is_file())
     assert sum(counts.values()) == files
 

@@ -332,3 +332,17 @@ def test_duplicate_ids_and_bad_specs_are_rejected():
         make_spec(base_url="ftp://example.org/")
     with pytest.raises(ValueError):
         make_spec(empty_updated=datetime(2024, 1, 1))
+
+
+def test_a_configured_websub_hub_reaches_every_feed(monkeypatch):
+    from pipelines.resources import PublicTreeResource
+    monkeypatch.delenv("BKK_WEBSUB_HUB", raising=False)
+    assert PublicTreeResource().hub() is None                     # none configured: no hub link
+    monkeypatch.setenv("BKK_WEBSUB_HUB", "https://hub.example.org/")
+    hub = PublicTreeResource().hub()
+    assert hub == "https://hub.example.org/"
+    files = render_all(make_spec(websub_hub=hub), make_items())
+    for name, body in files.items():
+        assert b"https://hub.example.org/" in body, name
+    atom = feedparser.parse(files[next(n for n in files if n.endswith(".atom"))])
+    assert {"rel": "hub", "href": hub} in [{"rel": link["rel"], "href": link["href"]} for link in atom.feed.links]
