@@ -13,7 +13,7 @@ from hub.roads import RoadIndex
 from hub.warehouse import table_exists
 from pipelines.resources import PartnerSourcesResource, PublicTreeResource, WarehouseResource
 from model import alert_versions
-from publish import alert_sets, catalog, city_sets, datasets, event_sets, health_sets
+from publish import alert_sets, catalog, city_sets, datasets, event_sets, health_sets, portal
 from publish.feed_sets import alert_items, event_items, feed_files, is_current
 from publish.release import ReleaseWriter
 from publish.validate import validate_feeds
@@ -130,8 +130,10 @@ def complaint_documents(partners: PartnerSourcesResource, warehouse: WarehouseRe
                       "with a Frictionless datapackage.json (v1/datasets/<table>/), and a dated daily snapshot "
                       f"(v1/datasets/<table>/snapshots/<date>/, the last {datasets.SNAPSHOT_DAYS} days kept); the "
                       "catalog of them as DCAT-AP 3.0.1 (v1/catalog/catalog.jsonld, .ttl) and as a CKAN-compatible "
-                      "static API (api/3/action/package_list, package_show, package_search).")
-def datasets_and_catalog(warehouse: WarehouseResource, public_tree: PublicTreeResource):
+                      "static API (api/3/action/package_list, package_show, package_search); and the portal pages for "
+                      "people (v1/index.html, v1/datasets/<table>/index.html with the data dictionary).")
+def datasets_and_catalog(partners: PartnerSourcesResource, warehouse: WarehouseResource,
+                         public_tree: PublicTreeResource):
     now = datetime.now(timezone.utc)
     today = now.astimezone(alert_sets.cap.BANGKOK).date()
     writer = ReleaseWriter(public_tree.directory(), keep_versions=public_tree.keep_versions)
@@ -150,7 +152,18 @@ def datasets_and_catalog(warehouse: WarehouseResource, public_tree: PublicTreeRe
         files.update(release.files)
     files.update(catalog.dcat_files(releases, public_tree.url()))
     files.update(catalog.ckan_files(releases, public_tree.url()))
-    owned |= {"v1/catalog", "api/3/action"}
+    with warehouse.connect(read_only=True) as con:
+        per_district = dict(con.execute("""
+            SELECT code, count(*) FROM (SELECT unnest(district_codes) AS code FROM core.alerts
+                                        WHERE status = 'active' AND (ends_at IS NULL OR ends_at > ?)) GROUP BY code
+        """, [now]).fetchall())
+        health = con.execute("SELECT source, status, fresh FROM core.source_health ORDER BY source").fetchall()
+    gaz = partners.gazetteer()
+    files["v1/index.html"] = portal.landing(
+        releases, [(d.code, d.name_th, d.name_en, per_district.get(d.code, 0)) for d in gaz.districts], health)
+    files.update({f"v1/datasets/{r.dataset.table}/index.html": portal.dataset_page(r) for r in releases})
+    owned |= {"v1/catalog", "api/3/action", "v1/index.html"} | {f"v1/datasets/{r.dataset.table}/index.html"
+                                                                for r in releases}
     return _release(public_tree, files, sorted(owned), now, len(datasets.DATASETS))
 
 

@@ -61,9 +61,15 @@ def _parquet(data: bytes) -> None:
     pq.ParquetFile(io.BytesIO(data)).metadata
 
 
+def _html(data: bytes) -> None:
+    text = data.decode("utf-8")
+    if not text.startswith("<!DOCTYPE html>") or "<script" in text.lower():
+        raise ValueError("not a static HTML page")
+
+
 CHECKS = {".rss": _xml, ".atom": _xml, ".xml": _xml, ".json": _json, ".geojson": _geojson, ".ics": _ics,
           ".pb": _protobuf, ".csv": _csv, ".parquet": _parquet, ".ttl": lambda data: data.decode("utf-8"),
-          ".jsonld": json.loads, ".txt": lambda data: data.decode("utf-8"), ".zip": lambda data: None}
+          ".jsonld": json.loads, ".txt": lambda data: data.decode("utf-8"), ".zip": lambda data: None, ".html": _html}
 
 
 def validate_feeds(release_dir: Path) -> None:

@@ -289,6 +289,25 @@ def check_gtfs(path: Path) -> None:
                             "stop_times": rows["stop_times"], "calendars": rows["calendar"], "feed_info": 1}, imported
 
 
+# --- portal pages ----------------------------------------------------------------------------------------
+VNU_JAR = NODE_CONSUMERS / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def check_html_files(paths: list[Path]) -> None:
+    """The Nu HTML Checker (vnu-jar, the W3C's validator) on all pages in one JVM: no error. Without it
+    (no npm or Java) the pages must still parse as HTML. Either way: static, nothing that runs."""
+    import shutil
+    for path in paths:
+        assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+        root = etree.fromstring(path.read_bytes(), parser=etree.HTMLParser())
+        assert root.find(".//title") is not None and not root.xpath("//script|//iframe|//@*[starts-with(name(), 'on')]")
+    if VNU_JAR.exists() and shutil.which("java") and paths:
+        run = subprocess.run(["java", "-jar", str(VNU_JAR), "--format", "json", "--errors-only",
+                              *map(str, paths)], capture_output=True, text=True, timeout=300)
+        messages = json.loads(run.stderr or run.stdout)["messages"]
+        assert not messages, [(m.get("url", "")[-60:], m.get("message")) for m in messages[:5]]
+
+
 # --- calendars ------------------------------------------------------------------------------------------
 def check_ical(path: Path) -> None:
     import icalendar
@@ -382,7 +401,7 @@ def format_of(path: Path) -> str:
     if name == "waze-cifs.xml":
         return "cifs"
     return {".rss": "rss", ".atom": "atom", ".geojson": "geojson", ".pb": "gtfs_rt", ".ics": "ical",
-            ".csv": "csv", ".parquet": "parquet", ".zip": "gtfs"}.get(suffix, "unknown")
+            ".csv": "csv", ".parquet": "parquet", ".zip": "gtfs", ".html": "html"}.get(suffix, "unknown")
 
 
 CHECKERS = {"rss": check_rss, "atom": check_atom, "json_feed": check_json_feed, "geojson": check_geojson,
@@ -396,8 +415,14 @@ def validate_tree(public: Path) -> dict[str, int]:
     Unknown formats fail."""
     counts: dict[str, int] = {}
     failures = []
+    pages = sorted(p for p in (public / "v1").rglob("*.html") if p.is_file())
+    try:
+        check_html_files(pages)
+        counts["html"] = len(pages)
+    except Exception as exc:  # noqa: BLE001 - reported with the other failures
+        failures.append(f"HTML pages: {type(exc).__name__}: {str(exc)[:300]}")
     for path in sorted(p for top in ("v1", "api") for p in (public / top).rglob("*")):
-        if not path.is_file():
+        if not path.is_file() or path.suffix == ".html":
             continue
         kind = format_of(path)
         try:

@@ -258,7 +258,7 @@ def test_every_published_file_passes_its_external_validator(two_runs):
     assert counts["cap"] >= 20 and counts["gtfs_rt"] == 1 and counts["ical"] == 51
     assert counts["datapackage"] == 2 * 9 and counts["geojson"] >= 1 + 51 + 7 + 4
     assert counts["dcat"] == 2 and counts["ckan"] == 3 + 9 and counts["gtfs"] == 1
-    assert counts["wzdx"] == 1 and counts["cifs"] == 1
+    assert counts["wzdx"] == 1 and counts["cifs"] == 1 and counts["html"] == 1 + 9
     files = sum(1 for top in ("v1", "api") for p in (pipeline.public / top).rglob("*") if p.is_file())
     assert sum(counts.values()) == files
 
