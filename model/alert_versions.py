@@ -12,16 +12,17 @@ from datetime import datetime
 import duckdb
 
 TABLE = "core.alert_versions"
+VERSION_COLUMNS = {"alert_id": "VARCHAR", "version": "INTEGER", "msg_type": "VARCHAR", "issued_at": "TIMESTAMPTZ"}
 
 
 def record(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
     """Add the versions of core.alerts not recorded yet (issued now); returns how many were new."""
-    con.execute(f"""CREATE TABLE IF NOT EXISTS {TABLE} (
-        alert_id VARCHAR NOT NULL, version INTEGER NOT NULL, msg_type VARCHAR, issued_at TIMESTAMPTZ NOT NULL,
-        PRIMARY KEY (alert_id, version))""")
+    columns = ", ".join(f"{c} {t} NOT NULL" for c, t in VERSION_COLUMNS.items())
+    con.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} ({columns}, PRIMARY KEY (alert_id, version))")
     before = con.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0]
     con.execute(f"""INSERT OR IGNORE INTO {TABLE}
-                    SELECT alert_id, coalesce(version, 1), msg_type, ?::TIMESTAMPTZ FROM core.alerts""", [now])
+                    SELECT alert_id, coalesce(version, 1), coalesce(msg_type, 'Alert'), ?::TIMESTAMPTZ
+                    FROM core.alerts""", [now])
     return con.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0] - before
 
 

@@ -643,7 +643,19 @@ GUIDE_DOCS: dict[str, tuple[str, str]] = {
         "Note for reviewers (in English) saying what to check first; required while the guide is unverified."),
 }
 
+VERSION_DOCS = {
+    "alert_id": ("รหัสการแจ้งเตือน ตรงกับ alert_id ในตาราง alerts",
+                 "The alert's id, as in the alerts table."),
+    "version": ("ลำดับรุ่นของการแจ้งเตือน เริ่มที่ 1 และเพิ่มขึ้นทุกครั้งที่เนื้อหาเปลี่ยน",
+                "Version of the alert: 1, then one more each time its content changed."),
+    "msg_type": ("ชนิดข้อความแบบ CAP ของรุ่นนี้ คือ Alert, Update หรือ Cancel",
+                 "CAP message type of this version: Alert, Update or Cancel."),
+    "issued_at": (f"เวลาที่ระบบออกการแจ้งเตือนรุ่นนี้ครั้งแรก ใช้เป็นเวลา sent ของข้อความ CAP ({_TZ_TH})",
+                  f"When the hub first issued this version; the sent time of its CAP message ({_TZ_EN})."),
+}
+
 COLUMN_DOCS: dict[str, dict[str, tuple[str, str]]] = {
+    "alert_versions": VERSION_DOCS,
     "alerts": ALERT_DOCS,
     "events": EVENT_DOCS,
     "news": NEWS_DOCS,
@@ -657,6 +669,7 @@ COLUMN_DOCS: dict[str, dict[str, tuple[str, str]]] = {
 
 # Where each table's column dict (column -> DuckDB type) is defined, imported only on demand.
 COLUMN_SOURCES: dict[str, tuple[str, str]] = {
+    "alert_versions": ("model.alert_versions", "VERSION_COLUMNS"),
     "alerts": ("model.core_tables", "ALERT_COLUMNS"),
     "events": ("model.core_tables", "EVENT_COLUMNS"),
     "news": ("model.city_info", "NEWS_COLUMNS"),

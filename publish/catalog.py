@@ -35,13 +35,13 @@ IANA = "https://www.iana.org/assignments/media-types/"
 LICENCE_IRI = {"CC-BY-4.0": EU + "licence/CC_BY_4_0"}
 LANGUAGES = (EU + "language/THA", EU + "language/ENG")
 BANGKOK_IRI = "https://sws.geonames.org/1609350/"          # Bangkok in GeoNames
-THEMES = {"alerts": ("TRAN", "ENVI"), "events": ("SOCI", "GOVE"), "places": ("SOCI",), "contacts": ("GOVE",),
+THEMES = {"alerts": ("TRAN", "ENVI"), "alert_versions": ("TRAN",), "events": ("SOCI", "GOVE"), "places": ("SOCI",), "contacts": ("GOVE",),
           "guides": ("GOVE",), "complaints": ("GOVE", "REGI"), "factchecks": ("GOVE",), "news": ("GOVE",),
           "source_health": ("TECH",)}
 THEME_LABELS = {"TRAN": "Transport", "ENVI": "Environment", "SOCI": "Population and society",
                 "GOVE": "Government and public sector", "REGI": "Regions and cities",
                 "TECH": "Science and technology"}
-FREQUENCY = {"alerts": "CONT", "complaints": "HOURLY", "source_health": "CONT"}   # else DAILY
+FREQUENCY = {"alerts": "CONT", "alert_versions": "CONT", "complaints": "HOURLY", "source_health": "CONT"}   # else DAILY
 # Tables that change on every run by design (each pass is a new attempt): their entries carry no size,
 # checksum or modified time, so the catalog itself changes only when a dataset's content does.
 VOLATILE = {"source_health"}

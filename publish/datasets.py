@@ -47,6 +47,11 @@ class Dataset:
     licence_title: str
     licence_url: str
     sources: tuple[tuple[str, str], ...]       # (title, url) of the partners the data comes from
+    primary_key: tuple[str, ...] = ()          # when the id column alone is not unique
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return self.primary_key or (self.id_column,)
 
 
 _CC_BY = ("CC-BY-4.0", "Creative Commons Attribution 4.0", "https://creativecommons.org/licenses/by/4.0/")
@@ -58,6 +63,9 @@ DATASETS = (
             (_BMA, ("Metropolitan Electricity Authority", "https://www.mea.or.th/"),
              ("Metropolitan Waterworks Authority", "https://www.mwa.co.th/"),
              ("BMA Drainage and Sewerage Department flood sensors", "https://weather.bangkok.go.th/"))),
+    Dataset("alert_versions", "alert_id", "รุ่นของการแจ้งเตือน", "Alert versions",
+            "Every version of every alert the hub issued, with its CAP message type and when it was issued: the "
+            "lineage that CAP updates and cancellations reference.", *_CC_BY, (_BMA,), ("alert_id", "version")),
     Dataset("events", "event_id", "กิจกรรมและบริการของเขต", "District services and events",
             "Pet vaccination and sterilisation days, mosquito fogging, bulky-waste pickup, mobile ID-card units, "
             "job training, health services, district events and festivals.", *_CC_BY,
@@ -98,10 +106,10 @@ def table_schema(dataset: Dataset) -> dict:
     for column, type_ in public_columns(dataset.table).items():
         th, en = docs[column]
         field = {"name": column, "type": _FIELD_TYPE[type_], "title": column, "description": f"{en} / {th}"}
-        if column == dataset.id_column:
-            field["constraints"] = {"required": True, "unique": True}
+        if column in dataset.key:
+            field["constraints"] = {"required": True, **({"unique": True} if len(dataset.key) == 1 else {})}
         fields.append(field)
-    return {"fields": fields, "primaryKey": [dataset.id_column], "missingValues": [""]}
+    return {"fields": fields, "primaryKey": list(dataset.key), "missingValues": [""]}
 
 
 def _csv_select(columns: dict[str, str]) -> str:
@@ -124,7 +132,7 @@ def _geo_features(con: duckdb.DuckDBPyConnection, dataset: Dataset, columns: dic
     geometry_column = "geometry" if "geometry" in columns else "NULL"
     props = [c for c in columns if c != "geometry"]
     frame = con.execute(f"SELECT {_csv_select({c: columns[c] for c in props})}, {geometry_column} AS _geometry "
-                        f"FROM core.{dataset.table} ORDER BY \"{dataset.id_column}\"").fetchall()
+                        f"FROM core.{dataset.table} ORDER BY " + ", ".join(f'"{c}"' for c in dataset.key)).fetchall()
     features = []
     for row in frame:
         record = dict(zip(props, row[:-1]))
@@ -149,7 +157,7 @@ def build(con: duckdb.DuckDBPyConnection, dataset: Dataset, base_url: str, today
     """The latest files of one dataset and today's snapshot of them (paths relative to the tree root)."""
     columns = public_columns(dataset.table)
     stem = f"v1/datasets/{dataset.table}"
-    order = f'ORDER BY "{dataset.id_column}"'
+    order = "ORDER BY " + ", ".join(f'"{c}"' for c in dataset.key)
     files: dict[str, bytes] = {}
     with tempfile.TemporaryDirectory(prefix="bkk-dataset-") as tmp:
         csv_path, parquet_path = Path(tmp) / "data.csv", Path(tmp) / "data.parquet"

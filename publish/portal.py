@@ -53,8 +53,7 @@ def landing(releases: list[DatasetRelease], district_alerts: list[tuple[str, str
     feeds = _rows([[escape(title), " ".join(_link(f"{stem}.{ext}", ext) for ext in exts)] for title, stem, exts in FEEDS],
                   ["Feed", "Formats"])
     datasets = _rows([[_link(f"datasets/{r.dataset.table}/", f"{r.dataset.title_th} / {r.dataset.title_en}"),
-                       f"{r.rows:,}", " ".join(_link(f"datasets/{r.dataset.table}/{name}", name.rsplit(".", 1)[-1])
-                                               for name in _downloads(r))] for r in releases],
+                       f"{r.rows:,}", " ".join(_link(f"datasets/{r.dataset.table}/{name}", name) for name in _downloads(r))] for r in releases],
                      ["Dataset", "Rows", "Downloads"])
     alerts = _rows([[escape(code), escape(f"เขต{th} / {en}"), str(count),
                      " ".join(_link(f"alerts/district/{code}.{ext}", ext) for ext in ("json", "rss", "geojson"))]

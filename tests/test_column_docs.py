@@ -5,6 +5,7 @@ import dagster as dg
 import pytest
 
 from model import column_docs
+from model.alert_versions import VERSION_COLUMNS
 from model.city_info import COMPLAINT_COLUMNS, FACTCHECK_COLUMNS, NEWS_COLUMNS, PLACE_COLUMNS
 from model.column_docs import COLUMN_DOCS, describe, table_columns, table_schema
 from model.core_tables import ALERT_COLUMNS, EVENT_COLUMNS
@@ -14,7 +15,7 @@ from scrapers.reference_data import CONTACT_COLUMNS, GUIDE_COLUMNS
 TABLES = {
     "alerts": ALERT_COLUMNS, "events": EVENT_COLUMNS, "news": NEWS_COLUMNS, "factchecks": FACTCHECK_COLUMNS,
     "places": PLACE_COLUMNS, "complaints": COMPLAINT_COLUMNS, "source_health": HEALTH_COLUMNS,
-    "contacts": CONTACT_COLUMNS, "guides": GUIDE_COLUMNS,
+    "contacts": CONTACT_COLUMNS, "guides": GUIDE_COLUMNS, "alert_versions": VERSION_COLUMNS,
 }
 THAI = re.compile("[\u0e01-\u0e4c]")
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
