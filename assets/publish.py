@@ -4,7 +4,9 @@ Each asset owns its `v1/<kind>` prefix; unchanged files keep their bytes (and ET
 release that fails validation leaves the previous one live.
 """
 
+import tempfile
 from datetime import datetime, timezone
+from pathlib import Path
 
 import dagster as dg
 import pandas as pd
@@ -138,35 +140,38 @@ def datasets_and_catalog(partners: PartnerSourcesResource, warehouse: WarehouseR
                          public_tree: PublicTreeResource):
     now = datetime.now(timezone.utc)
     today = now.astimezone(alert_sets.cap.BANGKOK).date()
+    with tempfile.TemporaryDirectory(prefix="bkk-datasets-") as workdir:    # DuckDB's files, until released
+        files, owned = _dataset_files(partners, warehouse, public_tree, Path(workdir), now, today)
+        return _release(public_tree, files, sorted(owned), now, len(datasets.DATASETS))
+
+
+def _dataset_files(partners, warehouse, public_tree, workdir: Path, now: datetime, today) -> tuple[dict, set[str]]:
+    """The datasets, the catalog and the portal pages, and the paths they own (with expired snapshots)."""
     writer = ReleaseWriter(public_tree.directory(), keep_versions=public_tree.keep_versions)
-    files: dict[str, bytes] = {}
     owned = set(datasets.expired_snapshots(writer.current_files(), today))
-    releases = []
     with warehouse.connect(read_only=True) as con:
-        for dataset in datasets.DATASETS:
-            if not table_exists(con, f"core.{dataset.table}"):
-                raise dg.Failure(f"core.{dataset.table} does not exist yet: materialise the core layer first")
-            releases.append(datasets.build(con, dataset, public_tree.url(), today))
-            stem = f"v1/datasets/{dataset.table}"
-            owned |= {f"{stem}/{dataset.table}.{ext}" for ext in ("csv", "parquet", "geojson")}
-            owned |= {f"{stem}/datapackage.json", f"{stem}/snapshots/{today.isoformat()}"}
-    for release in releases:
-        files.update(release.files)
-    files.update(catalog.dcat_files(releases, public_tree.url()))
-    files.update(catalog.ckan_files(releases, public_tree.url()))
-    with warehouse.connect(read_only=True) as con:
+        missing = [d.table for d in datasets.DATASETS if not table_exists(con, f"core.{d.table}")]
+        if missing:
+            raise dg.Failure(f"core tables missing: {', '.join(missing)}: materialise the core layer first")
+        releases = [datasets.build(con, d, public_tree.url(), today, workdir) for d in datasets.DATASETS]
         per_district = dict(con.execute("""
             SELECT code, count(*) FROM (SELECT unnest(district_codes) AS code FROM core.alerts
                                         WHERE status = 'active' AND (ends_at IS NULL OR ends_at > ?)) GROUP BY code
         """, [now]).fetchall())
         health = con.execute("SELECT source, status, fresh FROM core.source_health ORDER BY source").fetchall()
+    files: dict[str, bytes | Path] = {}
+    for release in releases:
+        stem = f"v1/datasets/{release.dataset.table}"
+        owned |= {f"{stem}/{release.dataset.table}.{ext}" for ext in ("csv", "parquet", "geojson")}
+        owned |= {f"{stem}/datapackage.json", f"{stem}/index.html", f"{stem}/snapshots/{today.isoformat()}"}
+        files.update(release.files)
+        files[f"{stem}/index.html"] = portal.dataset_page(release)
+    files.update(catalog.dcat_files(releases, public_tree.url()))
+    files.update(catalog.ckan_files(releases, public_tree.url()))
     gaz = partners.gazetteer()
     files["v1/index.html"] = portal.landing(
         releases, [(d.code, d.name_th, d.name_en, per_district.get(d.code, 0)) for d in gaz.districts], health)
-    files.update({f"v1/datasets/{r.dataset.table}/index.html": portal.dataset_page(r) for r in releases})
-    owned |= {"v1/catalog", "api/3/action", "v1/index.html"} | {f"v1/datasets/{r.dataset.table}/index.html"
-                                                                for r in releases}
-    return _release(public_tree, files, sorted(owned), now, len(datasets.DATASETS))
+    return files, owned | {"v1/catalog", "api/3/action", "v1/index.html"}
 
 
 @dg.asset(key=["public", "v1", "health"], group_name="publish", kinds={"json", "rss"}, owners=["team:data-platform"],

@@ -19,14 +19,13 @@ A static web server answers CKAN's query-string actions by mapping them to these
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import datetime
 
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
 
-from publish.datasets import DatasetRelease
+from publish.datasets import DatasetRelease, size_and_sha256
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -63,10 +62,9 @@ CONTACT_EMAIL = "mailto:opendata@bangkok.go.th"
 
 
 def _file(release: DatasetRelease, path: str, **fields) -> dict:
-    data = release.files[path]
     stable = release.dataset.table not in VOLATILE
-    return {"path": path, "bytes": len(data) if stable else None,
-            "sha256": hashlib.sha256(data).hexdigest() if stable else None, **fields}
+    size, sha = size_and_sha256(release.files[path]) if stable else (None, None)
+    return {"path": path, "bytes": size, "sha256": sha, **fields}
 
 
 def _modified(release: DatasetRelease) -> datetime | None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tempfile
+import shutil
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -126,51 +126,95 @@ def _csv_select(columns: dict[str, str]) -> str:
     return ", ".join(out)
 
 
-def _geo_features(con: duckdb.DuckDBPyConnection, dataset: Dataset, columns: dict[str, str]) -> list[dict] | None:
+def _geojson(con: duckdb.DuckDBPyConnection, dataset: Dataset, columns: dict[str, str], target: Path) -> bool:
+    """Write the table as an RFC 7946 FeatureCollection to `target` (False: no lat/lon, no file).
+
+    Point tables (complaints: the city's whole history) are written by DuckDB, one feature per line,
+    and never held in memory; a table with area geometries (alerts, a few hundred rows) goes through
+    `publish.geojson`, which re-orients polygons as the RFC asks."""
     if not {"lat", "lon"} <= set(columns):
-        return None
-    geometry_column = "geometry" if "geometry" in columns else "NULL"
-    props = [c for c in columns if c != "geometry"]
-    frame = con.execute(f"SELECT {_csv_select({c: columns[c] for c in props})}, {geometry_column} AS _geometry "
-                        f"FROM core.{dataset.table} ORDER BY " + ", ".join(f'"{c}"' for c in dataset.key)).fetchall()
-    features = []
-    for row in frame:
-        record = dict(zip(props, row[:-1]))
-        for c in props:
-            if columns[c].endswith("[]") and record[c] is not None:
-                record[c] = json.loads(record[c])
-        features.append(feature(str(record[dataset.id_column]),
-                                geometry(row[-1], record.get("lon"), record.get("lat")), record))
-    return features
+        return False
+    order = ", ".join(f'"{c}"' for c in dataset.key)
+    props = {c: t for c, t in columns.items() if c != "geometry"}
+    if "geometry" in columns:
+        rows = con.execute(f"SELECT {_csv_select(props)}, geometry FROM core.{dataset.table} ORDER BY {order}").fetchall()
+        features = []
+        for row in rows:
+            record = dict(zip(props, row[:-1]))
+            for c, t in props.items():
+                if t.endswith("[]") and record[c] is not None:
+                    record[c] = json.loads(record[c])
+            features.append(feature(str(record[dataset.id_column]),
+                                    geometry(row[-1], record.get("lon"), record.get("lat")), record))
+        target.write_bytes(feature_collection(features, compact=len(features) > 1000, name=dataset.title_en))
+        return True
+    values = ", ".join(f'"{c}" := {expr}' for c, expr in _json_values(props).items())
+    body = target.with_suffix(".features")
+    # Each line a feature followed by a comma but the last; as publish.geojson writes JSON, nothing in the
+    # bytes looks like markup. No quoting: JSON text holds no raw newline and no U+001F.
+    con.execute(f"""
+        COPY (SELECT CASE WHEN k < count(*) OVER () THEN f || ',' ELSE f END
+              FROM (SELECT row_number() OVER (ORDER BY {order}) AS k,
+                           replace(replace(to_json(struct_pack(
+                               type := 'Feature', id := CAST("{dataset.id_column}" AS VARCHAR),
+                               geometry := CASE WHEN lat IS NOT NULL AND lon IS NOT NULL THEN
+                                   struct_pack(type := 'Point', coordinates := [round(lon, 6), round(lat, 6)]) END,
+                               properties := struct_pack({values})))::VARCHAR, '<', '\\u003c'), '>', '\\u003e') AS f
+                    FROM core.{dataset.table})
+              ORDER BY k)
+        TO '{body}' (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x1f')""")
+    with target.open("wb") as out:
+        out.write(b'{"type":"FeatureCollection","name":' + json.dumps(dataset.title_en).encode() + b',"features":[\n')
+        with body.open("rb") as features:
+            shutil.copyfileobj(features, out, 1 << 20)
+        out.write(b"]}\n")
+    body.unlink()
+    return True
+
+
+def _json_values(columns: dict[str, str]) -> dict[str, str]:
+    """SQL per property: times as ISO 8601 text with the Bangkok offset, everything else as it is."""
+    return {c: (f"strftime(timezone('Asia/Bangkok', \"{c}\"), '%Y-%m-%dT%H:%M:%S+07:00')" if t == "TIMESTAMPTZ"
+                else f'"{c}"') for c, t in columns.items()}
 
 
 @dataclass(frozen=True)
 class DatasetRelease:
-    """A dataset as published: its spec, row count, newest time in its data, and its files."""
+    """A dataset as published: its spec, row count, newest time in its data, and its files (bytes, or the
+    Path of a file in the build's work folder for the big ones)."""
     dataset: Dataset
     rows: int
     modified: datetime | None
-    files: dict[str, bytes]
+    files: dict[str, bytes | Path]
 
 
-def build(con: duckdb.DuckDBPyConnection, dataset: Dataset, base_url: str, today: date) -> DatasetRelease:
-    """The latest files of one dataset and today's snapshot of them (paths relative to the tree root)."""
+def size_and_sha256(data: bytes | Path) -> tuple[int, str]:
+    """Size and sha256 of a file's content, streamed when it is a Path."""
+    if isinstance(data, Path):
+        digest = hashlib.sha256()
+        with data.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+        return data.stat().st_size, digest.hexdigest()
+    return len(data), hashlib.sha256(data).hexdigest()
+
+
+def build(con: duckdb.DuckDBPyConnection, dataset: Dataset, base_url: str, today: date, workdir: Path) -> DatasetRelease:
+    """The latest files of one dataset and today's snapshot of them (paths relative to the tree root).
+    DuckDB writes the data files into `workdir`, which must outlive the release that publishes them."""
     columns = public_columns(dataset.table)
     stem = f"v1/datasets/{dataset.table}"
     order = "ORDER BY " + ", ".join(f'"{c}"' for c in dataset.key)
-    files: dict[str, bytes] = {}
-    with tempfile.TemporaryDirectory(prefix="bkk-dataset-") as tmp:
-        csv_path, parquet_path = Path(tmp) / "data.csv", Path(tmp) / "data.parquet"
-        con.execute(f"COPY (SELECT {_csv_select(columns)} FROM core.{dataset.table} {order}) "
-                    f"TO '{csv_path}' (FORMAT csv, HEADER true)")
-        con.execute(f"COPY (SELECT {', '.join(chr(34) + c + chr(34) for c in columns)} FROM core.{dataset.table} "
-                    f"{order}) TO '{parquet_path}' (FORMAT parquet, COMPRESSION zstd)")
-        files[f"{stem}/{dataset.table}.csv"] = csv_path.read_bytes()
-        files[f"{stem}/{dataset.table}.parquet"] = parquet_path.read_bytes()
-    features = _geo_features(con, dataset, columns)
-    if features is not None:
-        files[f"{stem}/{dataset.table}.geojson"] = feature_collection(features, compact=len(features) > 1000,
-                                                                      name=dataset.title_en)
+    folder = workdir / dataset.table
+    folder.mkdir(parents=True, exist_ok=True)
+    csv_path, parquet_path, geojson_path = (folder / f"{dataset.table}.{ext}" for ext in ("csv", "parquet", "geojson"))
+    con.execute(f"COPY (SELECT {_csv_select(columns)} FROM core.{dataset.table} {order}) "
+                f"TO '{csv_path}' (FORMAT csv, HEADER true)")
+    con.execute(f"COPY (SELECT {', '.join(chr(34) + c + chr(34) for c in columns)} FROM core.{dataset.table} "
+                f"{order}) TO '{parquet_path}' (FORMAT parquet, COMPRESSION zstd)")
+    files: dict[str, bytes | Path] = {f"{stem}/{dataset.table}.csv": csv_path, f"{stem}/{dataset.table}.parquet": parquet_path}
+    if _geojson(con, dataset, columns, geojson_path):
+        files[f"{stem}/{dataset.table}.geojson"] = geojson_path
     rows = con.execute(f"SELECT count(*) FROM core.{dataset.table}").fetchone()[0]
     files[f"{stem}/datapackage.json"] = datapackage(dataset, base_url, files, rows)
     snapshot = f"{stem}/snapshots/{today.isoformat()}"
@@ -181,26 +225,25 @@ def build(con: duckdb.DuckDBPyConnection, dataset: Dataset, base_url: str, today
     return DatasetRelease(dataset, rows, modified, files)
 
 
-def datapackage(dataset: Dataset, base_url: str, files: dict[str, bytes], rows: int) -> bytes:
+def datapackage(dataset: Dataset, base_url: str, files: dict[str, bytes | Path], rows: int) -> bytes:
     """Frictionless Data Package: the CSV with its Table Schema; the Parquet and GeoJSON copies are listed
     as further resources of the same data (paths relative, so a downloaded folder validates offline)."""
     name = dataset.table.replace("_", "-")
     csv_name = f"{dataset.table}.csv"
+    csv_size, csv_sha = size_and_sha256(files[f"v1/datasets/{dataset.table}/{csv_name}"])
     resources = [{
         "name": name, "path": csv_name, "profile": "tabular-data-resource", "format": "csv",
         "mediatype": "text/csv", "encoding": "utf-8", "title": f"{dataset.title_th} / {dataset.title_en}",
-        "bytes": len(files[f"v1/datasets/{dataset.table}/{csv_name}"]),
-        "hash": "sha256:" + hashlib.sha256(files[f"v1/datasets/{dataset.table}/{csv_name}"]).hexdigest(),
+        "bytes": csv_size, "hash": f"sha256:{csv_sha}",
         "dialect": {"delimiter": ",", "header": True}, "schema": table_schema(dataset)}]
     for suffix, media_type, fmt in (("parquet", "application/vnd.apache.parquet", "parquet"),
                                     ("geojson", "application/geo+json", "geojson")):
         path = f"v1/datasets/{dataset.table}/{dataset.table}.{suffix}"
         if path in files:
             # "file": checked by size and hash; the table itself is described once, by the CSV resource.
+            size, sha = size_and_sha256(files[path])
             resources.append({"name": f"{name}-{suffix}", "type": "file", "path": f"{dataset.table}.{suffix}",
-                              "format": fmt,
-                              "mediatype": media_type, "bytes": len(files[path]),
-                              "hash": "sha256:" + hashlib.sha256(files[path]).hexdigest(),
+                              "format": fmt, "mediatype": media_type, "bytes": size, "hash": f"sha256:{sha}",
                               "description": f"The same {rows:,} rows as {csv_name}, as {fmt}."})
     package = {
         "profile": "data-package", "name": f"bkkconnect-{name}", "id": f"{base_url}/v1/datasets/{dataset.table}/",

@@ -20,7 +20,9 @@ tree, manifest included, at once. The entry-point links never change once create
 names get a link just before the switch; links whose name left the release are removed after it).
 
 ``publish`` builds the next release in ``.releases/.tmp-<id>/``: files under the caller's
-``owned_prefixes`` come from ``files`` (owned files missing from ``files`` are dropped), every other
+``owned_prefixes`` come from ``files`` (bytes, or the Path of a finished file the caller keeps until
+``publish`` returns: a city-wide dataset is streamed, never held in memory; owned files missing from
+``files`` are dropped), every other
 file of the live release is carried over. A file whose bytes are unchanged is hard-linked from the
 live release (same inode, so the same mtime: HTTP ETag/Last-Modified stay put); only changed files
 are written. Files and directories are fsynced, the optional ``validate`` hook runs, the temp dir
@@ -78,7 +80,7 @@ class ReleaseResult:
 class _Planned:
     sha256: str
     size: int
-    data: bytes | None              # None: hard-link from the previous release
+    data: bytes | Path | None       # None: hard-link from the previous release; a Path: copy that file
 
 
 # --------------------------------------------------------------------------------------------------
@@ -92,13 +94,20 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _write_file(path: Path, data: bytes) -> None:
+def _write_file(path: Path, data: bytes | Path) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
     try:
         os.fchmod(fd, 0o644)           # world-readable whatever the umask: it is served
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        if isinstance(data, Path):     # a big file (a city-wide dataset) is copied, never held in memory
+            with open(data, "rb") as src:
+                while chunk := src.read(_CHUNK):
+                    view = memoryview(chunk)
+                    while view:
+                        view = view[os.write(fd, view):]
+        else:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
         os.fsync(fd)
     finally:
         os.close(fd)
@@ -113,8 +122,21 @@ def _link_file(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)         # no hard links here: copy, keeping the mtime
 
 
-def _sha256(data: bytes) -> str:
+_CHUNK = 1 << 20
+
+
+def _sha256(data: bytes | Path) -> str:
+    if isinstance(data, Path):
+        digest = hashlib.sha256()
+        with open(data, "rb") as fh:
+            while chunk := fh.read(_CHUNK):
+                digest.update(chunk)
+        return digest.hexdigest()
     return hashlib.sha256(data).hexdigest()
+
+
+def _size(data: bytes | Path) -> int:
+    return data.stat().st_size if isinstance(data, Path) else len(data)
 
 
 def _check_rel_path(path: str, what: str = "path") -> str:
@@ -197,7 +219,7 @@ class ReleaseWriter:
     # ---- publishing -------------------------------------------------------------------------------
     def publish(
         self,
-        files: Mapping[str, bytes],
+        files: Mapping[str, bytes | Path],
         owned_prefixes: Sequence[str],
         *,
         generated_at: datetime,
@@ -209,13 +231,18 @@ class ReleaseWriter:
             raise TypeError("owned_prefixes must be a sequence of prefixes, not a string")
         prefixes = sorted({_check_rel_path(p.rstrip("/") if isinstance(p, str) else p, "owned prefix")
                            for p in owned_prefixes})
-        new_files: dict[str, bytes] = {}
+        new_files: dict[str, bytes | Path] = {}
         for path, data in files.items():
             _check_rel_path(path)
             if not any(_under(path, prefix) for prefix in prefixes):
                 raise ValueError(f"{path!r} is not under any owned prefix {prefixes}")
+            if isinstance(data, Path):
+                if not data.is_file():
+                    raise ValueError(f"{path!r}: {data} is not a file")
+                new_files[path] = data
+                continue
             if not isinstance(data, (bytes, bytearray, memoryview)):
-                raise TypeError(f"{path!r}: expected bytes, got {type(data).__name__}")
+                raise TypeError(f"{path!r}: expected bytes or a Path, got {type(data).__name__}")
             new_files[path] = bytes(data)
 
         self.public_dir.mkdir(parents=True, exist_ok=True)
@@ -234,12 +261,12 @@ class ReleaseWriter:
                 else:
                     plan[path] = _Planned(entry["sha256"], entry["bytes"], None)
             for path, data in new_files.items():
-                sha = _sha256(data)
+                sha, size = _sha256(data), _size(data)
                 old = previous.get(path)
-                if old is not None and old["sha256"] == sha and old["bytes"] == len(data):
-                    plan[path] = _Planned(sha, len(data), None)
+                if old is not None and old["sha256"] == sha and old["bytes"] == size:
+                    plan[path] = _Planned(sha, size, None)
                 else:
-                    plan[path] = _Planned(sha, len(data), data)
+                    plan[path] = _Planned(sha, size, data)
                     written.append(path)
             unchanged = sum(1 for p in plan.values() if p.data is None)
             written.sort()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from datetime import date, datetime, timedelta, timezone
 
 import duckdb
@@ -47,6 +48,12 @@ def warehouse():
     con.close()
 
 
+def _build(warehouse, dataset, tmp_path, name: str = "work") -> dict[str, bytes]:
+    """The dataset's files as bytes (DuckDB writes the big ones into a work folder)."""
+    release = datasets.build(warehouse, dataset, "https://data.example", date(2026, 11, 28), tmp_path / name)
+    return {path: data.read_bytes() if isinstance(data, Path) else data for path, data in release.files.items()}
+
+
 def _write_all(tmp_path, files: dict[str, bytes]):
     for path, data in files.items():
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
@@ -54,7 +61,7 @@ def _write_all(tmp_path, files: dict[str, bytes]):
 
 
 def test_a_dataset_is_csv_parquet_geojson_and_a_valid_datapackage(tmp_path, warehouse):
-    files = datasets.build(warehouse, EVENTS, "https://data.example", date(2026, 11, 28)).files
+    files = _build(warehouse, EVENTS, tmp_path)
     stem = "v1/datasets/events"
     assert set(files) == {f"{stem}/{n}" for n in ("events.csv", "events.parquet", "events.geojson",
                                                   "datapackage.json")} | \
@@ -73,11 +80,11 @@ def test_a_dataset_is_csv_parquet_geojson_and_a_valid_datapackage(tmp_path, ware
     assert all(" / " in f["description"] for f in fields)                # English / Thai
     assert package["licenses"][0]["name"] == "CC-BY-4.0" and package["sources"]
     # same table, same bytes
-    assert datasets.build(warehouse, EVENTS, "https://data.example", date(2026, 11, 28)).files == files
+    assert _build(warehouse, EVENTS, tmp_path, "again") == files
 
 
 def test_frictionless_catches_a_changed_file_and_a_wrong_type(tmp_path, warehouse):
-    files = datasets.build(warehouse, EVENTS, "https://data.example", date(2026, 11, 28)).files
+    files = _build(warehouse, EVENTS, tmp_path)
     _write_all(tmp_path, files)
     folder = tmp_path / "v1/datasets/events"
     (folder / "events.parquet").write_bytes((folder / "events.parquet").read_bytes() + b"x")
@@ -94,7 +101,7 @@ def test_frictionless_catches_a_changed_file_and_a_wrong_type(tmp_path, warehous
 
 
 def test_private_columns_never_leave_the_warehouse(tmp_path, warehouse):
-    files = datasets.build(warehouse, HEALTH, "https://data.example", date(2026, 11, 28)).files
+    files = _build(warehouse, HEALTH, tmp_path)
     assert not any(b"/srv/secret" in data for data in files.values())
     assert "v1/datasets/source_health/source_health.geojson" not in files        # no place, no GeoJSON
     _write_all(tmp_path, files)

@@ -334,3 +334,22 @@ def test_sigkill_mid_publish_leaves_previous_release_live(public, tmp_path, mode
     assert res.changed and res.previous_version_id == live_id
     assert not [p for p in (public / ".releases").iterdir() if p.name.startswith(".tmp-")]
     assert set(writer.current_files()) == set(alert_files(5)) | {f"{OUTAGES}/all.json"}
+
+
+def test_a_file_given_by_path_is_streamed_in_and_kept_when_unchanged(public, tmp_path):
+    """A city-wide dataset is handed over as the Path of the file DuckDB wrote, never as bytes."""
+    big = tmp_path / "complaints.csv"
+    big.write_bytes(b"complaint_id\n" + b"".join(b"c%07d\n" % i for i in range(300_000)))   # 2.7 MB, > 1 chunk
+    writer = ReleaseWriter(public)
+    first = writer.publish({"v1/datasets/complaints.csv": big}, ["v1/datasets"], generated_at=T0)
+    served = public / "v1/datasets/complaints.csv"
+    assert served.read_bytes() == big.read_bytes()
+    assert writer.current_files() == {"v1/datasets/complaints.csv": sha(big.read_bytes())}
+    inode = served.stat().st_ino
+    big.unlink()                                          # the caller's work folder goes away after publish
+    again = tmp_path / "again.csv"
+    again.write_bytes(served.read_bytes())
+    second = writer.publish({"v1/datasets/complaints.csv": again}, ["v1/datasets"], generated_at=T0)
+    assert not second.changed and second.version_id == first.version_id and served.stat().st_ino == inode
+    with pytest.raises(ValueError, match="is not a file"):
+        writer.publish({"v1/datasets/x.csv": tmp_path / "missing.csv"}, ["v1/datasets"], generated_at=T0)
