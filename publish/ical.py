@@ -8,6 +8,7 @@ so an unchanged calendar keeps its bytes. Text is Thai first with the English he
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -71,7 +72,14 @@ def render(name: str, description: str, events: list[CalendarEvent]) -> bytes:
     cal.add("x-wr-calname", clean_text(name))
     cal.add("x-wr-caldesc", clean_text(description))
     cal.add("x-wr-timezone", "Asia/Bangkok")
+    cal.add_component(_bangkok_timezone())
     for e in sorted(events, key=lambda e: (e.starts_at, e.uid)):
         cal.add_component(_vevent(e))
-    cal.add_missing_timezones()
     return cal.to_ical()
+
+
+@lru_cache(maxsize=1)
+def _bangkok_timezone() -> icalendar.Timezone:
+    """The VTIMEZONE every calendar carries for TZID=Asia/Bangkok, built once: icalendar derives it from
+    the zone's whole history (30 ms a calendar, 51 calendars a run)."""
+    return icalendar.Timezone.from_tzid("Asia/Bangkok")

@@ -25,7 +25,8 @@ names get a link just before the switch; links whose name left the release are r
 ``files`` are dropped), every other
 file of the live release is carried over. A file whose bytes are unchanged is hard-linked from the
 live release (same inode, so the same mtime: HTTP ETag/Last-Modified stay put); only changed files
-are written. Files and directories are fsynced, the optional ``validate`` hook runs, the temp dir
+are written. Files and directories are fsynced, the optional ``validate(tree, written)`` hook runs
+(``written``: the paths this release writes; carried-over files were checked when written), the temp dir
 is renamed to its final name, and only then is ``current`` switched. A publisher killed at any
 point before the switch leaves the previous release live; its temp dir is cleaned up by the next
 publish. When nothing changed no release is made. The newest ``keep_versions`` releases are kept
@@ -223,7 +224,7 @@ class ReleaseWriter:
         owned_prefixes: Sequence[str],
         *,
         generated_at: datetime,
-        validate: Callable[[Path], None] | None = None,
+        validate: Callable[[Path, list[str]], None] | None = None,
     ) -> ReleaseResult:
         if not isinstance(generated_at, datetime) or generated_at.utcoffset() is None:
             raise ValueError("generated_at must be a timezone-aware datetime")
@@ -285,7 +286,7 @@ class ReleaseWriter:
                 self._build(tmp, plan, self.releases_dir / live_id if live_id else None,
                             version_id, generated_at)
                 if validate is not None:
-                    validate(tmp)
+                    validate(tmp, written)
                 os.rename(tmp, final)
                 _fsync_dir(self.releases_dir)
             except BaseException:

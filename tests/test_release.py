@@ -150,8 +150,9 @@ def test_validation_failure_keeps_last_good_release_live(public):
     before = served_tree(public)
     seen: list[Path] = []
 
-    def validate(tree: Path) -> None:
+    def validate(tree: Path, written: list[str]) -> None:
         seen.append(tree)
+        assert f"{ALERTS}/all.json" in written                    # the hook is told what this release writes
         manifest = json.loads((tree / "manifest.json").read_bytes())
         assert (tree / f"{ALERTS}/all.json").read_bytes() == b"broken"
         raise RuntimeError(f"feed check failed for {manifest['version_id']}")
@@ -166,7 +167,7 @@ def test_validation_failure_keeps_last_good_release_live(public):
     assert served_tree(public) == before
     assert [p.name for p in (public / ".releases").iterdir()] == [good.version_id]
 
-    ok = writer.publish(bad, [ALERTS], generated_at=T0 + timedelta(minutes=2), validate=lambda tree: None)
+    ok = writer.publish(bad, [ALERTS], generated_at=T0 + timedelta(minutes=2), validate=lambda tree, written: None)
     assert ok.changed and writer.live_version_id() == ok.version_id
 
 
@@ -275,7 +276,7 @@ KILLED_PUBLISHER = textwrap.dedent(
             marker.write_text(str(path))
             time.sleep(60)
 
-    def slow_validate(tree):
+    def slow_validate(tree, written):
         marker.write_text(str(tree))
         time.sleep(60)
 
@@ -353,3 +354,30 @@ def test_a_file_given_by_path_is_streamed_in_and_kept_when_unchanged(public, tmp
     assert not second.changed and second.version_id == first.version_id and served.stat().st_ino == inode
     with pytest.raises(ValueError, match="is not a file"):
         writer.publish({"v1/datasets/x.csv": tmp_path / "missing.csv"}, ["v1/datasets"], generated_at=T0)
+
+
+@pytest.mark.parametrize("name, body", [
+    ("v1/alerts/all.rss", b"<rss><channel>"), ("v1/alerts/all.json", b"{not json"),
+    ("v1/alerts/all.json", b'{"version": "https://jsonfeed.org/version/1", "items": []}'),
+    ("v1/alerts/all.geojson", b'{"type": "Feature"}'), ("v1/events/all.ics", b"BEGIN:VEVENT\r\nEND:VEVENT\r\n"),
+    ("v1/alerts/gtfs-rt/alerts.pb", b"\xff\xff\xff"), ("v1/datasets/x/x.csv", b",\n1,2\n"),
+    ("v1/datasets/x/x.parquet", b"PAR1 not really"), ("v1/index.html", b"<p><script>alert(1)</script>"),
+    ("v1/alerts/unknown.bin", b"?"),
+])
+def test_the_release_gate_refuses_a_broken_file_of_each_format(tmp_path, name, body):
+    from publish.validate import validate_feeds
+    (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / name).write_bytes(body)
+    with pytest.raises(ValueError, match="invalid files"):
+        validate_feeds(tmp_path, [name])
+    validate_feeds(tmp_path, [])                  # carried-over files are not checked again
+
+
+def test_the_release_gate_passes_what_the_writers_make(tmp_path):
+    from publish.validate import validate_feeds
+    files = {**alert_files(), "v1/alerts/all.geojson": b'{"type": "FeatureCollection", "features": []}'}
+    for name, body in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(body)
+    validate_feeds(tmp_path, sorted(files))
+    validate_feeds(tmp_path)
