@@ -1,6 +1,8 @@
 """Expectation suite for staged Traffy Fondue complaints (scrapers/traffy.py)."""
 from __future__ import annotations
 
+import re
+
 import great_expectations as gx
 
 from quality.suites import EARLIEST, LAT_RANGE, LATEST, LON_RANGE, MARKUP
@@ -36,8 +38,9 @@ def traffy_complaints() -> list:
         E.ExpectColumnValuesToBeBetween(column="last_activity_at", min_value=EARLIEST, max_value=LATEST),
         E.ExpectColumnValuesToNotMatchRegex(column="province_th", regex=r"^จังหวัด"),
         # The stock 1555 photo means "no photo" and must have been dropped by the parser.
-        E.ExpectColumnValuesToNotMatchRegexList(column="photo_url", regex_list=[p.replace(".", r"\.")
-                                                                                for p in STOCK_PHOTOS]),
+        # (one alternation, one pass over the city's photo URLs, the same verdict as a list of regexes)
+        E.ExpectColumnValuesToNotMatchRegex(column="photo_url",
+                                            regex="|".join(re.escape(p) for p in STOCK_PHOTOS)),
         E.ExpectColumnValuesToMatchRegex(column="photo_url", regex=r"^https?://"),
         # Plain text only: no markup or script URL may reach the public feeds.
         E.ExpectColumnValuesToNotMatchRegex(column="description_th",

@@ -150,12 +150,30 @@ def _records_sql(pages: str) -> str:
     """
 
 
+def _address_th(column: str) -> str:
+    """SQL: the staged address (plain text on one line, NULL when empty) of a fast record's address."""
+    return f"nullif(replace({_plain(f'coalesce({column}, {chr(39)}{chr(39)})')}, chr(10), ' '), '')"
+
+
+def _province_raw(address: str) -> str:
+    """SQL: the province as the address writes it (before `traffy.normalize_province`)."""
+    return (f"CASE WHEN contains({address}, 'กรุงเทพมหานคร') OR contains({address}, 'กรุงเทพฯ') THEN 'กรุงเทพมหานคร' "
+            f"ELSE coalesce(nullif(regexp_extract({address}, {_sql_string(_ADDR_PROVINCE)}, 1), ''), "
+            f"nullif(regexp_extract({address}, {_sql_string(_ADDR_BEFORE_POSTCODE)}, 1), '')) END")
+
+
+def _province_keys_sql() -> str:
+    """The provinces of the fast records, computed from their addresses alone (for the look-up table)."""
+    return (f"(SELECT {_province_raw('a')} AS province_raw FROM "
+            f"(SELECT coalesce({_address_th('address')}, '') AS a FROM _records WHERE fast))")
+
+
 def _fast_rows_sql() -> str:
     """The staged row, in SQL, for records in the common shape (mirrors `traffy.ticket_row`)."""
     return f"""
     WITH typed AS (
         SELECT *, nullif({_plain("coalesce(description, '')")}, '') AS description_th,
-               nullif(replace({_plain("coalesce(address, '')")}, chr(10), ' '), '') AS address_th
+               {_address_th("address")} AS address_th
         FROM _records WHERE fast
     ), placed AS (
         SELECT *, coalesce(address_th, '') AS a FROM typed
@@ -164,9 +182,7 @@ def _fast_rows_sql() -> str:
            description_th, lat, lon, address_th,
            nullif(regexp_extract(a, {_sql_string(_ADDR_SUBDISTRICT)}, 1), '') AS subdistrict_th,
            nullif(regexp_extract(a, {_sql_string(_ADDR_DISTRICT)}, 1), '') AS district_th,
-           CASE WHEN contains(a, 'กรุงเทพมหานคร') OR contains(a, 'กรุงเทพฯ') THEN 'กรุงเทพมหานคร'
-                ELSE coalesce(nullif(regexp_extract(a, {_sql_string(_ADDR_PROVINCE)}, 1), ''),
-                              nullif(regexp_extract(a, {_sql_string(_ADDR_BEFORE_POSTCODE)}, 1), '')) END AS province_raw,
+           {_province_raw("a")} AS province_raw,
            CAST(ts AS TIMESTAMPTZ) AS reported_at, CAST(NULL AS TIMESTAMPTZ) AS last_activity_at,
            CASE WHEN regexp_matches(lower(trim(coalesce(photo, ''), ' ' || chr(9) || chr(10) || chr(13))), '^https?://')
                      AND NOT ({' OR '.join(f"contains(photo, {_sql_string(s)})" for s in traffy.STOCK_PHOTOS)})
@@ -339,7 +355,7 @@ def _load_chunk(con: duckdb.DuckDBPyConnection, responses: list[ArchivedResponse
     _lookup(con, "types_json", traffy.parse_pg_array, "_types_map", lookups, source="_records WHERE fast")
     _lookup(con, "orgs_json", traffy.split_organizations, "_orgs_map", lookups, source="_records WHERE fast")
     _lookup(con, "state_json", _state_pair, "_states_map", lookups, source="_records WHERE fast")
-    _lookup(con, "province_raw", traffy.normalize_province, "_provinces_map", lookups, source=fast_rows,
+    _lookup(con, "province_raw", traffy.normalize_province, "_provinces_map", lookups, source=_province_keys_sql(),
             is_json=False)
     columns = ", ".join(f'"{c}"' for c in ROW_COLUMNS)
     con.execute(f"INSERT INTO {table} BY NAME SELECT {columns}, page, pos FROM ({_finish_fast_sql(fast_rows)})")

@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 import great_expectations as gx
 import numpy as np
 import pandas as pd
+import pytest
 
 from quality.expectation_columns import columns_read
 from quality.gx_validation import LARGE_FRAME_ROWS, validate_frame
@@ -74,3 +75,22 @@ def test_a_table_checked_part_by_part_gets_the_whole_tables_verdict():
     assert not parts.success and not whole.success and parts.evaluated == whole.evaluated == len(suite)
     assert counts(parts) == counts(whole) == {("expect_column_values_to_not_match_regex", "description_th"): 3,
                                               ("expect_column_values_to_be_unique", "ticket_id"): 2}
+
+
+@pytest.mark.parametrize("stock", range(2))
+def test_the_traffy_suite_refuses_each_stock_photo(stock):
+    """The stock-photo rule is one alternation of every stock URL: each of them still fails it."""
+    from quality.suites_traffy import traffy_complaints
+    from scrapers.traffy import STATES, STOCK_PHOTOS
+    frame = pd.DataFrame({
+        "ticket_id": ["2026-AAAAAA", "2026-BBBBBB"], "lat": [13.75, 13.76], "lon": [100.5, 100.51],
+        "in_bangkok": [True, True], "is_call_centre": [False, False], "state": [list(STATES)[0]] * 2,
+        "reported_at": pd.to_datetime(["2026-01-01", "2026-01-02"], utc=True),
+        "last_activity_at": pd.to_datetime([None, None], utc=True), "province_th": ["กรุงเทพมหานคร"] * 2,
+        "description_th": ["ถนนชำรุด", "ไฟดับ"],
+        "photo_url": ["https://example.org/a.jpg", "https://storage.googleapis.com/traffy_public_bucket" + STOCK_PHOTOS[stock]]})
+    outcome = validate_frame("traffy_stock", frame, traffy_complaints())
+    assert [(f["expectation"], f["column"]) for f in outcome.failures] == \
+        [("expect_column_values_to_not_match_regex", "photo_url")]
+    assert validate_frame("traffy_stock", frame.assign(photo_url=["https://example.org/a.jpg"] * 2),
+                          traffy_complaints()).success
