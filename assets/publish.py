@@ -57,13 +57,18 @@ def alerts_feeds(partners: PartnerSourcesResource, warehouse: WarehouseResource,
     now = datetime.now(timezone.utc)
     gaz, base, hub = partners.gazetteer(), public_tree.url(), public_tree.hub()
     items = alert_items(frame, now)
+
+    def live(path: str) -> bytes | None:        # the served release's file (feed timestamps move forward from it)
+        served = public_tree.directory() / path
+        return served.read_bytes() if served.is_file() else None
+
     current = [r for r in frame.to_dict("records") if is_current(r, now)]
     files = {**feed_files("alerts", items, gaz, base, hub),
              **alert_sets.category_feed_files(items, base, hub),
              **alert_sets.geojson_files(current, gaz),
              **alert_sets.cap_files(alert_sets.cap_rows(frame, now, issued), gaz, issued, base, hub),
-             **alert_sets.gtfs_rt_files(current, issued, now),
-             **alert_sets.road_event_files(current, RoadIndex.load(), issued, now)}
+             **alert_sets.gtfs_rt_files(current, issued, now, live),
+             **alert_sets.road_event_files(current, RoadIndex.load(), issued, now, live)}
     return _release(public_tree, files, ["v1/alerts", "v1/road"], now, len(items))
 
 

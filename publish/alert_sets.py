@@ -13,14 +13,16 @@ the alert learns that it is over. Alerts merged into another are not published o
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Callable
 
 import pandas as pd
 
 from hub.gazetteer import Gazetteer
 from model.core_tables import as_list
 from hub.roads import RoadIndex
-from publish import cap, gtfs_rt, road_events
+from publish import cap, feed_stamps, gtfs_rt, road_events
 from publish.feed_sets import is_current
 from publish.feeds import FeedItem, FeedSpec, render_all, render_atom
 from publish.geojson import feature, feature_collection, geometry
@@ -108,7 +110,18 @@ def _cap_alert(row: dict, gaz: Gazetteer, issued: dict[tuple[str, int], datetime
         starts_at=when(row["starts_at"]), ends_at=when(row["ends_at"]), geometry=row.get("geometry"),
         district_codes=tuple(codes), area_th=area_th, area_en=area_en, web=row["source_url"] or None,
         sources=tuple(as_list(row.get("sources")) or [row["source"]]), confidence=row.get("confidence"),
-        references=tuple(references))
+        references=tuple(references), status=row.get("status") or "active")
+
+
+def _answerable(alert: cap.CapAlert) -> cap.CapAlert | None:
+    """An update or cancel must reference the messages it follows. When none of them was ever issued as
+    CAP (versions from before core.alert_versions), an update is this incident's first message, an Alert;
+    a cancel or ended-update of a message nobody received is not sent at all."""
+    if alert.msg_type == "Alert" or alert.references:
+        return alert
+    if alert.status == "active":
+        return replace(alert, msg_type="Alert")
+    return None
 
 
 def cap_rows(frame: pd.DataFrame, now: datetime, issued: dict[tuple[str, int], datetime]) -> list[dict]:
@@ -127,7 +140,7 @@ def cap_rows(frame: pd.DataFrame, now: datetime, issued: dict[tuple[str, int], d
 
 def cap_files(rows: list[dict], gaz: Gazetteer, issued: dict[tuple[str, int], datetime], base_url: str,
               websub_hub: str | None) -> dict[str, bytes]:
-    alerts = [_cap_alert(r, gaz, issued) for r in rows]
+    alerts = [a for a in (_answerable(_cap_alert(r, gaz, issued)) for r in rows) if a is not None]
     files = cap.render_all(alerts, SENDER, SENDER_NAME, "v1/alerts/cap")
     entries = [FeedItem(id=f"urn:bkkconnect:cap:{cap.identifier(a.alert_id, a.version)}", title=a.headline_th,
                         content_text=f"{a.msg_type}: {a.headline_en}",
@@ -140,7 +153,11 @@ def cap_files(rows: list[dict], gaz: Gazetteer, issued: dict[tuple[str, int], da
     return files
 
 
-def gtfs_rt_files(rows: list[dict], issued: dict[tuple[str, int], datetime], now: datetime) -> dict[str, bytes]:
+Live = Callable[[str], "bytes | None"]      # the live release's bytes of a path, None if it has none
+
+
+def gtfs_rt_files(rows: list[dict], issued: dict[tuple[str, int], datetime], now: datetime, live: Live
+                  ) -> dict[str, bytes]:
     alerts = []
     for r in rows:
         if r["category"] != "rail_disruption" or not (as_list(r["route_ids"]) or as_list(r["stop_ids"])):
@@ -153,14 +170,17 @@ def gtfs_rt_files(rows: list[dict], issued: dict[tuple[str, int], datetime], now
             severity=r["severity"], headline_th=r["headline_th"], headline_en=r["headline_en"],
             description_th=r["description_th"] or "", description_en=r["description_en"] or "",
             url=r["source_url"] or None))
-    return gtfs_rt.render(alerts, now.replace(minute=0, second=0, microsecond=0), "v1/alerts/gtfs-rt/alerts")
+    stem = "v1/alerts/gtfs-rt/alerts"
+    pb = feed_stamps.stamped(lambda stamp: gtfs_rt.render(alerts, stamp, stem)[f"{stem}.pb"], live(f"{stem}.pb"),
+                             feed_stamps.gtfs_rt_content, feed_stamps.gtfs_rt_stamp, now)
+    return gtfs_rt.render(alerts, feed_stamps.gtfs_rt_stamp(pb), stem)
 
 
 ROAD_CATEGORIES = ("construction", "road_incident", "traffic")
 
 
-def road_event_files(rows: list[dict], roads: RoadIndex, issued: dict[tuple[str, int], datetime], now: datetime
-                     ) -> dict[str, bytes]:
+def road_event_files(rows: list[dict], roads: RoadIndex, issued: dict[tuple[str, int], datetime], now: datetime,
+                     live: Live) -> dict[str, bytes]:
     """Created = when the hub first issued the alert, updated = when it issued the current version (the
     partner's own times can lie in the future for a planned closure)."""
     events = []
@@ -169,16 +189,22 @@ def road_event_files(rows: list[dict], roads: RoadIndex, issued: dict[tuple[str,
         starts = when(r["starts_at"])
         if r["category"] not in ROAD_CATEGORIES or point is None or starts is None:
             continue
-        text = f"{r['headline_th']} {r['description_th'] or ''}"
+        # The hub's headline starts with the category label ("งานก่อสร้าง/ปิดการจราจร"): only the partner's
+        # own title (its last part) and description say whether lanes or the road are closed.
+        text = f"{r['headline_th'].rsplit(' · ', 1)[-1]} {r['description_th'] or ''}"
         names = [road.name_th for road in roads.find(text)]
         version = int(r["version"]) if pd.notna(r.get("version")) else 1
         created = issued.get((r["alert_id"], 1)) or when(r["first_seen_at"]) or starts
         events.append(road_events.RoadEvent(
             alert_id=r["alert_id"], category=r["category"], source=r["source"], headline_th=r["headline_th"],
-            headline_en=r["headline_en"], description=r["description_th"] or "", lon=point[0], lat=point[1],
+            headline_en=r["headline_en"], description=r["description_th"] or "", partner_text=text,
+            lon=point[0], lat=point[1],
             starts_at=starts, ends_at=when(r["ends_at"]), first_seen_at=created,
             updated_at=issued.get((r["alert_id"], version)) or created,
             road_names=road_events.road_names(text, names)))
-    empty = now.replace(minute=0, second=0, microsecond=0)
-    return {"v1/road/wzdx.geojson": road_events.wzdx_feed(events, SENDER_NAME, "opendata@bangkok.go.th", 300, empty),
-            "v1/road/waze-cifs.xml": road_events.cifs_feed(events, empty)}
+    wzdx = feed_stamps.stamped(
+        lambda stamp: road_events.wzdx_feed(events, SENDER_NAME, "opendata@bangkok.go.th", 300, stamp),
+        live("v1/road/wzdx.geojson"), feed_stamps.wzdx_content, feed_stamps.wzdx_stamp, now)
+    cifs = feed_stamps.stamped(lambda stamp: road_events.cifs_feed(events, stamp), live("v1/road/waze-cifs.xml"),
+                               feed_stamps.cifs_content, feed_stamps.cifs_stamp, now)
+    return {"v1/road/wzdx.geojson": wzdx, "v1/road/waze-cifs.xml": cifs}

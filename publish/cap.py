@@ -70,6 +70,7 @@ class CapAlert:
     sources: tuple[str, ...]
     confidence: str | None
     references: tuple[tuple[str, datetime], ...] = ()   # (identifier, sent) of earlier messages
+    status: str = "active"         # active, or ended / cancelled: the message then gives the all-clear
 
 
 def identifier(alert_id: str, version: int) -> str:
@@ -151,10 +152,13 @@ def render(alert: CapAlert, sender: str, sender_name: str) -> bytes:
     _sub(root, "scope", "Public")
     if alert.msg_type == "Cancel":
         _sub(root, "note", "Cancelled by its source / ยกเลิกโดยหน่วยงานต้นทาง")
+    elif alert.status == "ended":
+        _sub(root, "note", "Ended / สิ้นสุดแล้ว")
     if alert.references:
         _sub(root, "references", " ".join(f"{sender},{ident},{cap_time(sent)}" for ident, sent in alert.references))
     _sub(root, "incidents", alert.alert_id)
     polygons, circles = area_shapes(alert.geometry)
+    over = alert.status in ("ended", "cancelled")
     for language, headline, description, area_desc, label in (
             ("th-TH", alert.headline_th, alert.description_th, alert.area_th, LABELS[alert.category][0]),
             ("en-US", alert.headline_en, alert.description_en, alert.area_en, LABELS[alert.category][1])):
@@ -162,15 +166,16 @@ def render(alert: CapAlert, sender: str, sender_name: str) -> bytes:
         _sub(info, "language", language)
         _sub(info, "category", CAP_CATEGORY[alert.category])
         _sub(info, "event", label)
-        _sub(info, "responseType", "None" if alert.msg_type == "Cancel" else RESPONSE[alert.category])
-        _sub(info, "urgency", alert.urgency)
+        _sub(info, "responseType", "AllClear" if over else RESPONSE[alert.category])
+        _sub(info, "urgency", "Past" if over else alert.urgency)
         _sub(info, "severity", alert.severity)
         _sub(info, "certainty", alert.certainty)
         code = _sub(info, "eventCode")
         _sub(code, "valueName", "bkkconnect:category")
         _sub(code, "value", alert.category)
+        # No <effective>: it defaults to <sent>, so an advance notice is in force from the moment it is
+        # issued; when the hazard begins is <onset>.
         if alert.starts_at is not None:
-            _sub(info, "effective", cap_time(alert.starts_at))
             _sub(info, "onset", cap_time(alert.starts_at))
         if alert.ends_at is not None:
             _sub(info, "expires", cap_time(alert.ends_at))

@@ -9,8 +9,9 @@ Periods: `active_period` is what most consumers read (node-gtfs among them); the
 `communication_period` and `impact_period` carry the same window for those that read them. Text is
 translated into Thai and English with BCP-47 tags.
 
-The header's timestamp is the newest alert's issue time (not the clock), so an unchanged set of
-alerts gives the same bytes and keeps its ETag.
+The header's timestamp is given by the caller (`publish.feed_stamps`): the previous file's time while
+the alerts stay the same (same bytes, same ETag), a newer one as soon as they change, so it never goes
+backwards, as consumers and gtfs-rt-validator require.
 """
 from __future__ import annotations
 
@@ -57,12 +58,11 @@ def _period(target, start: datetime | None, end: datetime | None) -> None:
         period.end = int(end.timestamp())
 
 
-def feed_message(alerts: list[RailAlert], empty_timestamp: datetime) -> rt.FeedMessage:
+def feed_message(alerts: list[RailAlert], stamp: datetime) -> rt.FeedMessage:
     feed = rt.FeedMessage()
     feed.header.gtfs_realtime_version = "2.0"
     feed.header.incrementality = rt.FeedHeader.FULL_DATASET
-    newest = max((a.issued for a in alerts), default=empty_timestamp)
-    feed.header.timestamp = int(newest.timestamp())
+    feed.header.timestamp = int(stamp.timestamp())
     for a in sorted(alerts, key=lambda a: a.alert_id):
         entity = feed.entity.add()
         entity.id = a.alert_id
@@ -86,9 +86,9 @@ def feed_message(alerts: list[RailAlert], empty_timestamp: datetime) -> rt.FeedM
     return feed
 
 
-def render(alerts: list[RailAlert], empty_timestamp: datetime, stem: str) -> dict[str, bytes]:
+def render(alerts: list[RailAlert], stamp: datetime, stem: str) -> dict[str, bytes]:
     """`<stem>.pb` (the protobuf consumers poll) and `<stem>.json` (the same message, for people)."""
-    feed = feed_message(alerts, empty_timestamp)
+    feed = feed_message(alerts, stamp)
     as_json = json_format.MessageToJson(feed, preserving_proto_field_name=True, indent=1, sort_keys=True,
                                         ensure_ascii=False)
     return {f"{stem}.pb": feed.SerializeToString(deterministic=True), f"{stem}.json": (as_json + "\n").encode("utf-8")}

@@ -3,7 +3,9 @@
 Every VEVENT has what RFC 5545 requires and readers rely on (UID, DTSTAMP, DTSTART), times are local
 Bangkok time with `TZID=Asia/Bangkok` and the calendar carries the matching VTIMEZONE; an all-day
 event is a DATE with an exclusive DTEND. DTSTAMP is when the hub first saw the notice (not the clock),
-so an unchanged calendar keeps its bytes. Text is Thai first with the English headline after it.
+so an unchanged calendar keeps its bytes. No LAST-MODIFIED or SEQUENCE: core.events keeps no history of
+an event's versions, and a made-up one would mislead clients that reconcile by them; subscribed
+calendars are re-read whole anyway. Text is Thai first with the English headline after it.
 """
 from __future__ import annotations
 
@@ -59,7 +61,6 @@ def _vevent(e: CalendarEvent) -> icalendar.Event:
         event.add("url", e.url)
     if e.lat is not None and e.lon is not None:
         event.add("geo", (round(e.lat, 6), round(e.lon, 6)))
-    event.add("last-modified", e.stamp.astimezone(ZoneInfo("UTC")))
     return event
 
 

@@ -9,7 +9,8 @@ of the point twice with `BOTH_DIRECTIONS`, since a single point says nothing abo
 names come from the road index (reference/roads.csv) or a "ถนน…" phrase in the alert's text.
 
 Ids are the alerts' stable ids (stable for the incident's life, as CIFS asks). Times carry their
-offset; nothing reads the clock except the feed timestamps, which are the newest alert's update.
+offset. The feed times are given by the caller (`publish.feed_stamps`): unchanged while the events are,
+newer as soon as they change.
 """
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ from publish.geojson import safe_json
 WZDX_VERSION = "4.2"
 _ROAD_PHRASE = re.compile(r"((?:ถนน|สะพาน|ทางด่วน|แยก)\s?[\u0e00-\u0e7fA-Za-z]+(?:\s\d+)?)")
 _ALL_CLOSED = re.compile(r"ปิดถนน|ปิดการจราจร|ปิดสะพาน|road closed|closure", re.I)
-_SOME_CLOSED = re.compile(r"ปิด\s?\d+\s?ช่อง|ปิดช่องทาง|lane closed|lanes closed", re.I)
+# Checked first: "ปิดการจราจร 1 ช่องทาง" closes a lane, not the road.
+_SOME_CLOSED = re.compile(r"ปิด(?:การจราจร)?\s?\d+\s?ช่อง|ปิด(?:การจราจร)?\s?ช่องทาง|ช่องทาง(?:ซ้าย|ขวา|ด่วน)|"
+                          r"lanes? closed|lane closure", re.I)
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class RoadEvent:
     headline_th: str
     headline_en: str
     description: str
+    partner_text: str           # the partner's own words (title and description), never the hub's headline
     lon: float
     lat: float
     starts_at: datetime
@@ -67,11 +71,10 @@ def _iso(moment: datetime) -> str:
 
 
 def wzdx_feed(events: list[RoadEvent], publisher: str, contact_email: str, update_frequency_s: int,
-              empty_updated: datetime) -> bytes:
+              stamp: datetime) -> bytes:
     works = sorted((e for e in events if e.category == "construction" and e.ends_at is not None),
                    key=lambda e: e.alert_id)
     sources = sorted({e.source for e in works}) or ["district_portals"]
-    updated = max((e.updated_at for e in works), default=empty_updated)
     features = [{
         "id": e.alert_id, "type": "Feature",
         "properties": {
@@ -82,13 +85,13 @@ def wzdx_feed(events: list[RoadEvent], publisher: str, contact_email: str, updat
             "start_date": _iso(e.starts_at), "end_date": _iso(e.ends_at),
             "is_start_date_verified": False, "is_end_date_verified": False,
             "is_start_position_verified": False, "is_end_position_verified": False,
-            "location_method": "unknown", "vehicle_impact": vehicle_impact(f"{e.headline_th} {e.description}"),
+            "location_method": "unknown", "vehicle_impact": vehicle_impact(e.partner_text),
         },
         "geometry": {"type": "MultiPoint", "coordinates": [[round(e.lon, 6), round(e.lat, 6)]]},
     } for e in works]
     feed = {
         "feed_info": {"publisher": publisher, "contact_email": contact_email, "update_frequency": update_frequency_s,
-                      "update_date": _iso(updated), "version": WZDX_VERSION,
+                      "update_date": _iso(stamp), "version": WZDX_VERSION,
                       "data_sources": [{"data_source_id": s, "organization_name": s} for s in sources]},
         "type": "FeatureCollection", "features": features,
     }
@@ -100,7 +103,7 @@ CIFS_TYPES = {"construction": ("CONSTRUCTION", ""), "road_incident": ("ACCIDENT"
 
 
 def _cifs_type(e: RoadEvent) -> tuple[str, str]:
-    text = f"{e.headline_th} {e.description}"
+    text = e.partner_text
     if _ALL_CLOSED.search(text) and not _SOME_CLOSED.search(text):
         return "ROAD_CLOSED", "ROAD_CLOSED_CONSTRUCTION" if e.category == "construction" else "ROAD_CLOSED_EVENT"
     if e.category == "road_incident" and "อุบัติเหตุ" not in text and "accident" not in text.lower():
@@ -110,9 +113,9 @@ def _cifs_type(e: RoadEvent) -> tuple[str, str]:
     return CIFS_TYPES[e.category]
 
 
-def cifs_feed(events: list[RoadEvent], empty_updated: datetime) -> bytes:
+def cifs_feed(events: list[RoadEvent], stamp: datetime) -> bytes:
     current = sorted(events, key=lambda e: e.alert_id)
-    root = etree.Element("incidents", timestamp=_iso(max((e.updated_at for e in current), default=empty_updated)))
+    root = etree.Element("incidents", timestamp=_iso(stamp))
     for e in current:
         incident = etree.SubElement(root, "incident", id=e.alert_id)
         etree.SubElement(incident, "creationtime").text = _iso(e.first_seen_at)

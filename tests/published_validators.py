@@ -120,7 +120,7 @@ def check_cap(path: Path) -> None:
         _CAP_SCHEMA.validate(str(path))
     languages = [i.findtext("cap:language", namespaces=CAP_NS) for i in root.findall("cap:info", CAP_NS)]
     assert languages == ["th-TH", "en-US"], languages
-    for tag in ("sent", "info/cap:effective", "info/cap:onset", "info/cap:expires"):
+    for tag in ("sent", "info/cap:effective", "info/cap:onset", "info/cap:expires"):   # effective: optional
         for el in root.findall(f"cap:{tag}", CAP_NS):
             assert _CAP_TIME.match(el.text), (tag, el.text)       # an explicit offset, never Z
     for polygon in root.iterfind(".//cap:polygon", CAP_NS):

@@ -125,8 +125,22 @@ def test_gtfs_rt_alerts_name_routes_and_stops_with_both_periods(tmp_path):
     # two alerts naming two routes: their stops are not tied to either route
     both = gtfs_rt.feed_message([rail(route_ids=("1", "2"))], T0).entity[0].alert.informed_entity
     assert [(s.route_id, s.stop_id) for s in both] == [("1", ""), ("2", ""), ("", "7")]
-    # same alerts, same bytes: the header time is the newest alert's, not the clock's
-    assert gtfs_rt.render([rail()], T0, "x") == gtfs_rt.render([rail()], T0 + timedelta(days=1), "x")
+
+
+def test_feed_timestamps_only_move_forward_and_only_with_the_content():
+    from publish import feed_stamps
+    def render(alerts):
+        return lambda stamp: gtfs_rt.render(alerts, stamp, "x")["x.pb"]
+    args = (feed_stamps.gtfs_rt_content, feed_stamps.gtfs_rt_stamp)
+    first = feed_stamps.stamped(render([rail()]), None, *args, T0)
+    assert feed_stamps.gtfs_rt_stamp(first) == T0
+    later = T0 + timedelta(hours=5)
+    assert feed_stamps.stamped(render([rail()]), first, *args, later) == first             # same alerts, same bytes
+    ended = feed_stamps.stamped(render([]), first, *args, later)                           # the alert ended
+    assert feed_stamps.gtfs_rt_stamp(ended) == later
+    skewed = feed_stamps.stamped(render([]), first, *args, T0 - timedelta(hours=1))       # a clock behind the file
+    assert feed_stamps.gtfs_rt_stamp(skewed) == T0 + timedelta(seconds=1)
+    assert feed_stamps.stamped(render([rail()]), b"not a feed", *args, later) == render([rail()])(later)
 
 
 def test_the_gtfs_rt_check_rejects_unknown_stops(tmp_path):
@@ -152,3 +166,19 @@ def test_geojson_is_rfc7946_lon_lat_counter_clockwise(tmp_path):
     outside = feature_collection([feature("far", geometry(None, 98.98, 18.79), {})])    # Chiang Mai
     with pytest.raises(AssertionError):
         v.check_geojson(_write(tmp_path, "far.geojson", outside))
+
+
+def test_an_ended_alert_gives_the_all_clear_and_an_unanswerable_update_becomes_an_alert(tmp_path):
+    from publish.alert_sets import _answerable
+    earlier = ((cap.identifier("a1b2c3", 1), T0 - timedelta(hours=3)),)
+    ended = etree.fromstring(cap.render(make_cap(version=2, msg_type="Update", status="ended", references=earlier),
+                                        "s@t", "S"))
+    assert {i.findtext("c:responseType", namespaces=NS) for i in ended.findall("c:info", NS)} == {"AllClear"}
+    assert {i.findtext("c:urgency", namespaces=NS) for i in ended.findall("c:info", NS)} == {"Past"}
+    advance = etree.fromstring(cap.render(make_cap(), "s@t", "S"))
+    assert advance.find("c:info/c:effective", NS) is None                  # in force from <sent>, not from onset
+    assert advance.findtext("c:info/c:onset", namespaces=NS) == "2026-11-28T09:00:00+07:00"
+    # an update whose earlier versions were never issued as CAP is this incident's first message
+    assert _answerable(make_cap(version=3, msg_type="Update")).msg_type == "Alert"
+    assert _answerable(make_cap(version=3, msg_type="Cancel", status="cancelled")) is None
+    assert _answerable(make_cap(version=2, msg_type="Update", references=earlier)).msg_type == "Update"

@@ -20,7 +20,9 @@ needs_schemas = pytest.mark.skipif(not (SHARED_SCHEMAS / "wzdx-4.2").exists(), r
 def event(**overrides) -> road_events.RoadEvent:
     fields = dict(alert_id="works-1", category="construction", source="traffic_events",
                   headline_th="ซ่อมท่อประปา ถนนเจริญกรุง", headline_en="Pipe repair, Charoen Krung Rd",
-                  description="การประปานครหลวงซ่อมท่อ ปิดช่องทางขวา", lon=100.513, lat=13.722, starts_at=T0,
+                  description="การประปานครหลวงซ่อมท่อ ปิดช่องทางขวา",
+                  partner_text="ซ่อมท่อประปา ถนนเจริญกรุง การประปานครหลวงซ่อมท่อ ปิดช่องทางขวา",
+                  lon=100.513, lat=13.722, starts_at=T0,
                   ends_at=T0 + timedelta(hours=6), first_seen_at=T0 - timedelta(days=1),
                   updated_at=T0 - timedelta(hours=2), road_names=("ถนนเจริญกรุง",))
     fields.update(overrides)
@@ -34,6 +36,8 @@ def test_road_names_and_lane_impact_come_from_the_text():
     assert road_events.road_names("ไม่มีชื่อ", []) == ("unnamed road",)
     assert road_events.vehicle_impact("ปิด 1 ช่องทาง") == "some-lanes-closed"
     assert road_events.vehicle_impact("ปิดการจราจรชั่วคราว") == "all-lanes-closed"
+    assert road_events.vehicle_impact("ปิดการจราจร 1 ช่องทาง") == "some-lanes-closed"
+    assert road_events.vehicle_impact("ปิดการจราจรช่องทางซ้าย") == "some-lanes-closed"
     assert road_events.vehicle_impact("งานขยายผิวจราจร") == "unknown"
 
 
@@ -47,7 +51,7 @@ def test_wzdx_feed_validates_and_lists_only_works_with_an_end(tmp_path):
     assert [f["id"] for f in doc["features"]] == ["works-1"]
     details = doc["features"][0]["properties"]
     assert details["start_date"] == "2026-11-28T22:00:00+07:00" and details["vehicle_impact"] == "some-lanes-closed"
-    assert doc["feed_info"]["update_date"] == "2026-11-28T20:00:00+07:00"           # the newest update, not the clock
+    assert doc["feed_info"]["update_date"] == "2026-11-28T22:00:00+07:00"           # the stamp it was given
     broken = dict(doc)
     broken["features"] = [dict(doc["features"][0], geometry={"type": "Point", "coordinates": [100.5, 13.7]})]
     (tmp_path / "broken.geojson").write_text(json.dumps(broken))
@@ -58,15 +62,22 @@ def test_wzdx_feed_validates_and_lists_only_works_with_an_end(tmp_path):
 @needs_schemas
 def test_cifs_feed_validates_with_stable_ids_and_closures(tmp_path):
     closed = event(alert_id="close-1", category="road_incident", headline_th="ปิดการจราจร ถนนราชดำเนินกลาง",
-                   description="ปิดการจราจรชั่วคราวเพื่อจัดงานพิธี")
-    crash = event(alert_id="crash-2", category="road_incident", headline_th="อุบัติเหตุ ถนนลาดพร้าว", description="รถชน")
-    body = road_events.cifs_feed([event(), closed, crash], T0)
+                   description="ปิดการจราจรชั่วคราวเพื่อจัดงานพิธี",
+                   partner_text="ปิดการจราจร ถนนราชดำเนินกลาง ปิดการจราจรชั่วคราวเพื่อจัดงานพิธี")
+    crash = event(alert_id="crash-2", category="road_incident", headline_th="อุบัติเหตุ ถนนลาดพร้าว", description="รถชน",
+                  partner_text="อุบัติเหตุ ถนนลาดพร้าว รถชน")
+    # the hub's own label says "ปิดการจราจร" for every work: only the partner's words decide
+    widening = event(alert_id="widen-3", headline_th="งานก่อสร้าง/ปิดการจราจร · ทวีวัฒนา · ขยายถนนกาญจนาภิเษก",
+                     description="งานขยายผิวจราจร", partner_text="ขยายถนนกาญจนาภิเษก งานขยายผิวจราจร")
+    body = road_events.cifs_feed([event(), closed, crash, widening], T0)
     (tmp_path / "waze-cifs.xml").write_bytes(body)
     v.check_cifs(tmp_path / "waze-cifs.xml")
     text = body.decode()
     assert '<incident id="close-1">' in text and "<type>ROAD_CLOSED</type>" in text and "ROAD_CLOSED_EVENT" in text
     assert "<type>ACCIDENT</type>" in text and "HAZARD_ON_ROAD_LANE_CLOSED" in text
     assert "<polyline>13.722000 100.513000 13.722000 100.513000</polyline>" in text    # lat lon, twice
+    widen = text[text.index('<incident id="widen-3">'):]
+    assert "<type>CONSTRUCTION</type>" in widen[:600] and "ROAD_CLOSED" not in widen[:600]
     (tmp_path / "bad.xml").write_bytes(body.replace(b"<type>ACCIDENT</type>", b"<type>CRASH</type>"))
     with pytest.raises(Exception):
         v.check_cifs(tmp_path / "bad.xml")
