@@ -120,7 +120,7 @@ def reference_documents(warehouse: WarehouseResource, public_tree: PublicTreeRes
                     len(contacts) + len(guides))
 
 
-@_public("complaints", ["complaints"], "Traffy Fondue complaints of the last 14 days without text or photos: "
+@_public("complaints", ["complaints"], "Traffy Fondue complaints of the last 14 days, text scrubbed of personal data, no photos: "
          "v1/complaints/all.json and per district.", {"json"})
 def complaint_documents(partners: PartnerSourcesResource, warehouse: WarehouseResource,
                         public_tree: PublicTreeResource):
