@@ -120,7 +120,8 @@ def reference_documents(warehouse: WarehouseResource, public_tree: PublicTreeRes
                     len(contacts) + len(guides))
 
 
-@_public("complaints", ["complaints"], "Traffy Fondue complaints of the last 14 days, text scrubbed of personal data, no photos: "
+@_public("complaints", ["complaints"], "Traffy Fondue complaints of the last 14 days, text scrubbed of personal data, "
+         "no photos: "
          "v1/complaints/all.json and per district.", {"json"})
 def complaint_documents(partners: PartnerSourcesResource, warehouse: WarehouseResource,
                         public_tree: PublicTreeResource):
@@ -134,7 +135,8 @@ def complaint_documents(partners: PartnerSourcesResource, warehouse: WarehouseRe
 @dg.asset(key=["public", "v1", "datasets"], group_name="publish", kinds={"csv", "parquet", "json"},
           owners=["team:data-platform"],
           # core.alert_versions is written by the core/alerts asset
-          deps=[["core", t] for t in sorted({"alerts" if d.table == "alert_versions" else d.table for d in datasets.DATASETS})],
+          deps=[["core", t] for t in sorted({"alerts" if d.table == "alert_versions" else d.table
+                                             for d in datasets.DATASETS})],
           description="Every core table minus private columns as CSV, Parquet and GeoJSON (tables with a place), each "
                       "with a Frictionless datapackage.json (v1/datasets/<table>/), and a dated daily snapshot "
                       f"(v1/datasets/<table>/snapshots/<date>/, the last {datasets.SNAPSHOT_DAYS} days kept); the "

@@ -34,7 +34,8 @@ IANA = "https://www.iana.org/assignments/media-types/"
 LICENCE_IRI = {"CC-BY-4.0": EU + "licence/CC_BY_4_0"}
 LANGUAGES = (EU + "language/THA", EU + "language/ENG")
 BANGKOK_IRI = "https://sws.geonames.org/1609350/"          # Bangkok in GeoNames
-THEMES = {"alerts": ("TRAN", "ENVI"), "alert_versions": ("TRAN",), "events": ("SOCI", "GOVE"), "places": ("SOCI",), "contacts": ("GOVE",),
+THEMES = {"alerts": ("TRAN", "ENVI"), "alert_versions": ("TRAN",), "events": ("SOCI", "GOVE"), "places": ("SOCI",),
+          "contacts": ("GOVE",),
           "guides": ("GOVE",), "complaints": ("GOVE", "REGI"), "factchecks": ("GOVE",), "news": ("GOVE",),
           "source_health": ("TECH",)}
 THEME_LABELS = {"TRAN": "Transport", "ENVI": "Environment", "SOCI": "Population and society",
