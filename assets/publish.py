@@ -12,6 +12,7 @@ import dagster as dg
 import pandas as pd
 
 from hub.roads import RoadIndex
+from hub.thai_dates import BANGKOK
 from hub.warehouse import table_exists
 from pipelines.resources import PartnerSourcesResource, PublicTreeResource, WarehouseResource
 from model import alert_versions
@@ -146,7 +147,7 @@ def complaint_documents(partners: PartnerSourcesResource, warehouse: WarehouseRe
 def datasets_and_catalog(partners: PartnerSourcesResource, warehouse: WarehouseResource,
                          public_tree: PublicTreeResource):
     now = datetime.now(timezone.utc)
-    today = now.astimezone(alert_sets.cap.BANGKOK).date()
+    today = now.astimezone(BANGKOK).date()
     with tempfile.TemporaryDirectory(prefix="bkk-datasets-") as workdir:    # DuckDB's files, until released
         files, owned = _dataset_files(partners, warehouse, public_tree, Path(workdir), now, today)
         return _release(public_tree, files, sorted(owned), now, len(datasets.DATASETS))

@@ -11,6 +11,8 @@ from datetime import datetime
 
 import duckdb
 
+from hub.warehouse import table_exists
+
 TABLE = "core.alert_versions"
 VERSION_COLUMNS = {"alert_id": "VARCHAR", "version": "INTEGER", "msg_type": "VARCHAR", "issued_at": "TIMESTAMPTZ"}
 
@@ -28,8 +30,6 @@ def record(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
 
 def issued(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int], datetime]:
     """(alert id, version) -> when the hub issued it; empty before the first record."""
-    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'core' "
-                         "AND table_name = 'alert_versions'").fetchone()[0]
-    if not exists:
+    if not table_exists(con, TABLE):
         return {}
     return {(a, int(v)): t for a, v, t in con.execute(f"SELECT alert_id, version, issued_at FROM {TABLE}").fetchall()}

@@ -19,17 +19,16 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Iterable
 
 from lxml import etree
 
 from model.wording import LABELS
-from publish.feeds import clean_text
+from publish.feeds import BANGKOK, clean_text
 
 NS = "urn:oasis:names:tc:emergency:cap:1.2"
 MEDIA_TYPE = "application/cap+xml"
-BANGKOK = timezone(timedelta(hours=7))
 BANGKOK_GEOCODE = "10"             # DOPA province code of Bangkok, for alerts without a district
 
 # CAP <category> per model category.

@@ -25,7 +25,8 @@ from datetime import datetime
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
 
-from publish.datasets import DatasetRelease, size_and_sha256
+from publish.datasets import DatasetRelease
+from publish.release import content_digest
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -64,7 +65,7 @@ CONTACT_EMAIL = "mailto:opendata@bangkok.go.th"
 
 def _file(release: DatasetRelease, path: str, **fields) -> dict:
     stable = release.dataset.table not in VOLATILE
-    size, sha = size_and_sha256(release.files[path]) if stable else (None, None)
+    size, sha = content_digest(release.files[path]) if stable else (None, None)
     return {"path": path, "bytes": size, "sha256": sha, **fields}
 
 

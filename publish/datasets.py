@@ -17,7 +17,6 @@ coarsened in core.complaints itself (model.privacy); complaints carry no photos.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ import duckdb
 
 from model.column_docs import COLUMN_DOCS, table_columns
 from publish.geojson import feature, feature_collection, geometry
+from publish.release import content_digest
 
 SNAPSHOT_DAYS = 7
 PRIVATE_COLUMNS = {"content_hash", "last_error"}
@@ -188,17 +188,6 @@ class DatasetRelease:
     files: dict[str, bytes | Path]
 
 
-def size_and_sha256(data: bytes | Path) -> tuple[int, str]:
-    """Size and sha256 of a file's content, streamed when it is a Path."""
-    if isinstance(data, Path):
-        digest = hashlib.sha256()
-        with data.open("rb") as fh:
-            while chunk := fh.read(1 << 20):
-                digest.update(chunk)
-        return data.stat().st_size, digest.hexdigest()
-    return len(data), hashlib.sha256(data).hexdigest()
-
-
 def build(con: duckdb.DuckDBPyConnection, dataset: Dataset, base_url: str, today: date, workdir: Path) -> DatasetRelease:
     """The latest files of one dataset and today's snapshot of them (paths relative to the tree root).
     DuckDB writes the data files into `workdir`, which must outlive the release that publishes them."""
@@ -230,7 +219,7 @@ def datapackage(dataset: Dataset, base_url: str, files: dict[str, bytes | Path],
     as further resources of the same data (paths relative, so a downloaded folder validates offline)."""
     name = dataset.table.replace("_", "-")
     csv_name = f"{dataset.table}.csv"
-    csv_size, csv_sha = size_and_sha256(files[f"v1/datasets/{dataset.table}/{csv_name}"])
+    csv_size, csv_sha = content_digest(files[f"v1/datasets/{dataset.table}/{csv_name}"])
     resources = [{
         "name": name, "path": csv_name, "profile": "tabular-data-resource", "format": "csv",
         "mediatype": "text/csv", "encoding": "utf-8", "title": f"{dataset.title_th} / {dataset.title_en}",
@@ -241,7 +230,7 @@ def datapackage(dataset: Dataset, base_url: str, files: dict[str, bytes | Path],
         path = f"v1/datasets/{dataset.table}/{dataset.table}.{suffix}"
         if path in files:
             # "file": checked by size and hash; the table itself is described once, by the CSV resource.
-            size, sha = size_and_sha256(files[path])
+            size, sha = content_digest(files[path])
             resources.append({"name": f"{name}-{suffix}", "type": "file", "path": f"{dataset.table}.{suffix}",
                               "format": fmt, "mediatype": media_type, "bytes": size, "hash": f"sha256:{sha}",
                               "description": f"The same {rows:,} rows as {csv_name}, as {fmt}."})

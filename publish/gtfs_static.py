@@ -25,11 +25,10 @@ import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
+from hub.thai_dates import BANGKOK
 from model.wording import LABELS
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
 CATEGORIES = ("mobile_registration", "pet_vaccination", "sterilisation", "bulky_waste", "mosquito_fogging")
 ROUTE_TYPE_BUS = 3
 _VENUE = re.compile(r"(?:^|\s)ณ\s*(.+?)(?=\s+(?:ผู้|วัน|กำหนด|เวลา|โทร|สอบถาม|ติดต่อ|รายละเอียด)|$)")

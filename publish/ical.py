@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
+from hub.thai_dates import BANGKOK
 from publish.feeds import clean_text
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
 PRODID = "-//BKK Connect Data Hub//District services and events//TH"
 MEDIA_TYPE = "text/calendar"
 

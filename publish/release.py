@@ -126,18 +126,16 @@ def _link_file(src: Path, dst: Path) -> None:
 _CHUNK = 1 << 20
 
 
-def _sha256(data: bytes | Path) -> str:
+def content_digest(data: bytes | Path) -> tuple[int, str]:
+    """Size and sha256 of a file's content (bytes, or a file read in chunks), as the manifest lists them."""
     if isinstance(data, Path):
         digest = hashlib.sha256()
         with open(data, "rb") as fh:
             while chunk := fh.read(_CHUNK):
                 digest.update(chunk)
-        return digest.hexdigest()
-    return hashlib.sha256(data).hexdigest()
+        return data.stat().st_size, digest.hexdigest()
+    return len(data), hashlib.sha256(data).hexdigest()
 
-
-def _size(data: bytes | Path) -> int:
-    return data.stat().st_size if isinstance(data, Path) else len(data)
 
 
 def _check_rel_path(path: str, what: str = "path") -> str:
@@ -262,7 +260,7 @@ class ReleaseWriter:
                 else:
                     plan[path] = _Planned(entry["sha256"], entry["bytes"], None)
             for path, data in new_files.items():
-                sha, size = _sha256(data), _size(data)
+                size, sha = content_digest(data)
                 old = previous.get(path)
                 if old is not None and old["sha256"] == sha and old["bytes"] == size:
                     plan[path] = _Planned(sha, size, None)
