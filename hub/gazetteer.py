@@ -27,7 +27,7 @@ import shapely
 from shapely.geometry import Point, shape
 from shapely.strtree import STRtree
 
-from hub.thai_text import fold_latin, normalize_thai, strip_admin_prefix
+from hub.thai_text import fold_latin, normalize_thai, strip_admin_prefix, word_set
 
 REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference" / "gazetteer"
 
@@ -217,11 +217,7 @@ class Gazetteer:
     def _word_trie(self):
         """pythainlp's word list plus every Thai name and alias, so that misspelt names stay whole tokens."""
         if self._trie is None:
-            from pythainlp.corpus import thai_words
-            from pythainlp.util import dict_trie
-
-            names = {normalize_thai(n) for n in self._thai_names}
-            self._trie = dict_trie(set(thai_words()) | names)
+            self._trie = word_set(frozenset(normalize_thai(n) for n in self._thai_names))
         return self._trie
 
     # --- boundaries ----------------------------------------------------------------------------

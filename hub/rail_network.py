@@ -28,10 +28,9 @@ import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
-from hub.thai_text import arabic_digits, normalize_thai
+from hub.thai_text import arabic_digits, normalize_thai, word_set
 
 REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference" / "rail"
 OPERATORS = ("BTSC", "BEM", "SRTET")
@@ -106,15 +105,6 @@ def _name_pattern(name: str) -> str:
 
 def _strip_mode(name: str) -> str:
     return re.sub(r"^(?:BTS|MRT|ARL)\s+", "", name)
-
-
-@lru_cache(maxsize=4)
-def _word_trie(names: frozenset[str]):
-    """pythainlp's word list plus our names, so station names stay whole tokens (built once: ~0.5 s)."""
-    from pythainlp.corpus import thai_words
-    from pythainlp.util import dict_trie
-
-    return dict_trie(set(thai_words()) | set(names))
 
 
 class RailNetwork:
@@ -317,7 +307,7 @@ class RailNetwork:
             last = end
         masked.append(normalised[last:])
         prepared = "".join(masked).replace("สถานี", " สถานี ")
-        tokens = word_tokenize(prepared, custom_dict=_word_trie(self._thai_words), keep_whitespace=True)
+        tokens = word_tokenize(prepared, custom_dict=word_set(self._thai_words), keep_whitespace=True)
         words: list[_Word] = []
         token_spans: dict[int, int] = {}       # token start -> end
         position = 0

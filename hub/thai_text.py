@@ -114,3 +114,14 @@ class WordSet(Trie):
         raise TypeError("a WordSet is built once from its words")
 
     remove = add
+
+
+@lru_cache(maxsize=8)
+def word_set(extra: frozenset[str] = frozenset()) -> WordSet:
+    """pythainlp's Thai word list plus `extra` words, as a WordSet built once per process.
+
+    The tokenizers' own default (`word_tokenize` without `custom_dict`) builds pythainlp's node trie
+    from the same list on first use: about 1.6 s in each process that tokenizes (profiled)."""
+    from pythainlp.corpus import thai_words
+
+    return WordSet(set(thai_words()) | set(extra))

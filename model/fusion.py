@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from hub.roads import RoadIndex
-from hub.thai_text import arabic_digits, fold_latin, normalize_thai
+from hub.thai_text import arabic_digits, fold_latin, normalize_thai, word_set
 
 SOURCE_WEIGHT: dict[str, float] = {"official_sensor": 0.9, "official_agency": 0.8, "citizen_report": 0.5}
 COMPLAINT_WEIGHT = 0.3
@@ -213,7 +213,7 @@ def normalise_text(text: str | None) -> str:
 def tokenize(text: str) -> tuple[str, ...]:
     from pythainlp.tokenize import word_tokenize  # imported lazily: loading the dictionary is slow
 
-    return tuple(word_tokenize(text, engine="newmm"))
+    return tuple(word_tokenize(text, custom_dict=word_set(), engine="newmm"))
 
 
 @lru_cache(maxsize=1)

@@ -716,7 +716,6 @@ def candidate_mask_arrow(arr) -> np.ndarray:
 
 def _bare_pair_mask(arr) -> np.ndarray:
     """Rows where a corpus first name is directly followed (next Thai run) by a corpus family name."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     firsts, family = _name_sets()
