@@ -41,7 +41,7 @@ def _scaled(settings, scale: float):
 
 
 def _one_pass(settings, warehouse: Path, store: BodyStore, gaz) -> tuple[dict[str, dict], float]:
-    per_source, started = {}, time.monotonic()
+    per_source = {}
     for name, spec in SOURCES.items():
         t = time.monotonic()
         outcome = crawl_source(spec, settings, warehouse, store, gaz)
