@@ -41,11 +41,12 @@ def calendar_event(r: dict, gaz: Gazetteer) -> ical.CalendarEvent:
 
 def calendar_files(frame: pd.DataFrame, gaz: Gazetteer, now: datetime) -> dict[str, bytes]:
     events = [(calendar_event(r, gaz), r.get("district_code")) for r in upcoming(frame, now)]
-    files = {"v1/events/all.ics": ical.render("BKK Connect กิจกรรมและบริการ กรุงเทพมหานคร / Bangkok events and services",
+    calendars = ical.CalendarSet()
+    files = {"v1/events/all.ics": calendars.render("BKK Connect กิจกรรมและบริการ กรุงเทพมหานคร / Bangkok events and services",
                                               "District services, events and festivals in Bangkok",
                                               [e for e, _ in events])}
     for d in gaz.districts:
-        files[f"v1/events/district/{d.code}.ics"] = ical.render(
+        files[f"v1/events/district/{d.code}.ics"] = calendars.render(
             f"BKK Connect เขต{d.name_th} / {d.name_en}: events and services",
             f"District services and events of {d.name_en} (DOPA {d.code})", [e for e, code in events if code == d.code])
     return files

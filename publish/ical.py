@@ -64,7 +64,30 @@ def _vevent(e: CalendarEvent) -> icalendar.Event:
     return event
 
 
-def render(name: str, description: str, events: list[CalendarEvent]) -> bytes:
+class CalendarSet:
+    """Renders calendars that share events (the city's and each district's): each VEVENT is rendered
+    once and its bytes reused, because icalendar's rendering (line folding above all) is most of the
+    cost of publishing events. A calendar is its header, its VTIMEZONE, its events, END: exactly the
+    bytes icalendar writes for the whole calendar (tests/test_datasets_and_calendars.py compares)."""
+
+    def __init__(self) -> None:
+        self._vevents: dict[CalendarEvent, bytes] = {}
+
+    def render(self, name: str, description: str, events: list[CalendarEvent]) -> bytes:
+        body = b"".join(self._vevent(e) for e in sorted(events, key=lambda e: (e.starts_at, e.uid)))
+        return _shell(name, description).to_ical().removesuffix(_END) + body + _END
+
+    def _vevent(self, e: CalendarEvent) -> bytes:
+        if e not in self._vevents:
+            self._vevents[e] = _vevent(e).to_ical()
+        return self._vevents[e]
+
+
+_END = b"END:VCALENDAR\r\n"
+
+
+def _shell(name: str, description: str) -> icalendar.Calendar:
+    """The calendar's properties and its VTIMEZONE, before any event."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -74,9 +97,7 @@ def render(name: str, description: str, events: list[CalendarEvent]) -> bytes:
     cal.add("x-wr-caldesc", clean_text(description))
     cal.add("x-wr-timezone", "Asia/Bangkok")
     cal.add_component(_bangkok_timezone())
-    for e in sorted(events, key=lambda e: (e.starts_at, e.uid)):
-        cal.add_component(_vevent(e))
-    return cal.to_ical()
+    return cal
 
 
 @lru_cache(maxsize=1)

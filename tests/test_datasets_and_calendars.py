@@ -132,10 +132,27 @@ def test_calendars_have_what_rfc5545_asks_and_read_in_two_parsers(tmp_path, ware
     assert event_sets.calendar_files(frame, Gazetteer.load(), T0 - timedelta(days=1)) == files
 
 
+def _calendar_event(uid: str, starts_at: datetime, **kwargs) -> ical.CalendarEvent:
+    fields = dict(stamp=T0, ends_at=None, all_day=False, summary_th="ก", summary_en="a", description="",
+                  location="", category="other", url=None)
+    return ical.CalendarEvent(uid=uid, starts_at=starts_at, **{**fields, **kwargs})
+
+
+def test_calendars_sharing_events_are_the_bytes_icalendar_writes_for_each_calendar():
+    shared = _calendar_event("shared@x", T0 + timedelta(hours=2), description="ยาว " * 40, lat=13.7, lon=100.5)
+    early = _calendar_event("early@x", T0, all_day=True, summary_th="วันหยุด")
+    late = _calendar_event("late@x", T0 + timedelta(days=1), ends_at=T0 + timedelta(days=1, hours=3),
+                           url="https://example.org/n/1", category="health")
+    calendars = ical.CalendarSet()
+    for name, events in [("all", [late, shared, early]), ("one", [shared]), ("none", [])]:
+        whole = ical._shell(name, "d")
+        for e in sorted(events, key=lambda e: (e.starts_at, e.uid)):
+            whole.add_component(ical._vevent(e))
+        assert calendars.render(name, "d", events) == whole.to_ical()
+
+
 def test_the_calendar_check_wants_a_dtstamp(tmp_path):
-    body = ical.render("x", "y", [ical.CalendarEvent(uid="u@x", stamp=T0, starts_at=T0, ends_at=None, all_day=False,
-                                                     summary_th="ก", summary_en="a", description="", location="",
-                                                     category="other", url=None)])
+    body = ical.CalendarSet().render("x", "y", [_calendar_event("u@x", T0)])
     (tmp_path / "ok.ics").write_bytes(body)
     v.check_ical(tmp_path / "ok.ics")
     broken = b"\r\n".join(line for line in body.split(b"\r\n") if not line.startswith(b"DTSTAMP"))
