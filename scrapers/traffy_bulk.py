@@ -156,7 +156,10 @@ def _address_th(column: str) -> str:
 
 
 def _province_raw(address: str) -> str:
-    """SQL: the province as the address writes it (before `traffy.normalize_province`)."""
+    """SQL: the province as the address writes it (before `traffy.normalize_province`).
+
+    Read from the fast record's address as archived: its patterns match any run of whitespace and stop
+    at it, so folding the whitespace first (as `address_th` does) changes nothing but the cost."""
     return (f"CASE WHEN contains({address}, 'กรุงเทพมหานคร') OR contains({address}, 'กรุงเทพฯ') THEN 'กรุงเทพมหานคร' "
             f"ELSE coalesce(nullif(regexp_extract({address}, {_sql_string(_ADDR_PROVINCE)}, 1), ''), "
             f"nullif(regexp_extract({address}, {_sql_string(_ADDR_BEFORE_POSTCODE)}, 1), '')) END")
@@ -164,8 +167,10 @@ def _province_raw(address: str) -> str:
 
 def _province_keys_sql() -> str:
     """The provinces of the fast records, computed from their addresses alone (for the look-up table)."""
-    return (f"(SELECT {_province_raw('a')} AS province_raw FROM "
-            f"(SELECT coalesce({_address_th('address')}, '') AS a FROM _records WHERE fast))")
+    return f"(SELECT {_province_raw(_ARCHIVED_ADDRESS)} AS province_raw FROM _records WHERE fast)"
+
+
+_ARCHIVED_ADDRESS = "coalesce(address, '')"
 
 
 def _fast_rows_sql() -> str:
@@ -182,7 +187,7 @@ def _fast_rows_sql() -> str:
            description_th, lat, lon, address_th,
            nullif(regexp_extract(a, {_sql_string(_ADDR_SUBDISTRICT)}, 1), '') AS subdistrict_th,
            nullif(regexp_extract(a, {_sql_string(_ADDR_DISTRICT)}, 1), '') AS district_th,
-           {_province_raw("a")} AS province_raw,
+           {_province_raw(_ARCHIVED_ADDRESS)} AS province_raw,
            CAST(ts AS TIMESTAMPTZ) AS reported_at, CAST(NULL AS TIMESTAMPTZ) AS last_activity_at,
            CASE WHEN regexp_matches(lower(trim(coalesce(photo, ''), ' ' || chr(9) || chr(10) || chr(13))), '^https?://')
                      AND NOT ({' OR '.join(f"contains(photo, {_sql_string(s)})" for s in traffy.STOCK_PHOTOS)})
