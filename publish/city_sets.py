@@ -43,12 +43,14 @@ def encode_items(records: list[dict]) -> list[str]:
     return [json.dumps(r, ensure_ascii=False, separators=(",", ":"), allow_nan=False) for r in records]
 
 
-def document(kind: str, title_th: str, title_en: str, records: list[dict] | None, licence: str, *,
-             encoded: list[str] | None = None) -> bytes:
-    """A JSON document with one item per line: readable and diff-friendly, yet every item is written by
-    json's C encoder (its indenting encoder is pure Python: 5x slower on a city's 14 days of complaints).
-    `encoded` (from `encode_items`) lets documents that share items encode them once."""
-    lines = encode_items(records or []) if encoded is None else encoded
+def document(kind: str, title_th: str, title_en: str, records: list[dict], licence: str) -> bytes:
+    return document_of_lines(kind, title_th, title_en, encode_items(records), licence)
+
+
+def document_of_lines(kind: str, title_th: str, title_en: str, lines: list[str], licence: str) -> bytes:
+    """A JSON document with one item per line (from `encode_items`): readable and diff-friendly, yet every
+    item is written by json's C encoder (its indenting encoder is pure Python: 5x slower on a city's 14
+    days of complaints), and documents that share items encode them once."""
     head = json.dumps({"format": f"bkkconnect/v1/{kind}", "title": f"{title_th} / {title_en}", "licence": licence,
                        "count": len(lines)}, ensure_ascii=False, separators=(",", ":"))
     items = "\n" + ",\n".join(lines) + "\n" if lines else ""
@@ -128,14 +130,13 @@ def complaint_files(frame: pd.DataFrame, gaz: Gazetteer, now: datetime) -> dict[
         frame = frame[pd.to_datetime(frame["reported_at"], utc=True) >= pd.Timestamp(now - COMPLAINT_WINDOW)]
     items = records(frame, COMPLAINT_FIELDS, "complaint_id")     # made and encoded once, shared out by district
     lines = encode_items(items)
-    files = {"v1/complaints/all.json": document("complaints", "เรื่องร้องเรียน Traffy Fondue 14 วันล่าสุด",
-                                                "Traffy Fondue complaints, last 14 days", items, licence, encoded=lines)}
+    files = {"v1/complaints/all.json": document_of_lines("complaints", "เรื่องร้องเรียน Traffy Fondue 14 วันล่าสุด",
+                                                         "Traffy Fondue complaints, last 14 days", lines, licence)}
     by_district: dict[str, list[str]] = {}
     for item, line in zip(items, lines):
         by_district.setdefault(item["district_code"], []).append(line)
     for district in gaz.districts:
-        mine = by_district.get(district.code, [])
-        files[f"v1/complaints/district/{district.code}.json"] = document(
-            "complaints", f"เรื่องร้องเรียน เขต{district.name_th}", f"Complaints, {district.name_en}", None, licence,
-            encoded=mine)
+        files[f"v1/complaints/district/{district.code}.json"] = document_of_lines(
+            "complaints", f"เรื่องร้องเรียน เขต{district.name_th}", f"Complaints, {district.name_en}",
+            by_district.get(district.code, []), licence)
     return files

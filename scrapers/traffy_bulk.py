@@ -155,6 +155,9 @@ def _address_th(column: str) -> str:
     return f"nullif(replace({_plain(f'coalesce({column}, {chr(39)}{chr(39)})')}, chr(10), ' '), '')"
 
 
+_ARCHIVED_ADDRESS = "coalesce(address, '')"
+
+
 def _province_raw(address: str) -> str:
     """SQL: the province as the address writes it (before `traffy.normalize_province`).
 
@@ -169,8 +172,6 @@ def _province_keys_sql() -> str:
     """The provinces of the fast records, computed from their addresses alone (for the look-up table)."""
     return f"(SELECT {_province_raw(_ARCHIVED_ADDRESS)} AS province_raw FROM _records WHERE fast)"
 
-
-_ARCHIVED_ADDRESS = "coalesce(address, '')"
 
 
 def _fast_rows_sql() -> str:
