@@ -27,8 +27,9 @@ from publish.feed_sets import is_current
 from publish.feeds import FeedItem, FeedSpec, render_all, render_atom
 from publish.geojson import feature, feature_collection, geometry
 from publish.row_values import iso, when
+from quality.suites_core import ALERT_CATEGORIES
 
-CATEGORIES = ("flood", "power_outage", "water_outage", "road_incident", "construction", "rail_disruption", "traffic")
+CATEGORIES = tuple(ALERT_CATEGORIES)   # core.alerts' category enum, one feed each
 CATEGORY_EN = {"flood": "Flooding", "power_outage": "Power outages", "water_outage": "Water outages",
                "road_incident": "Road incidents", "construction": "Road works and closures",
                "rail_disruption": "Rail disruptions", "traffic": "Traffic"}
@@ -37,11 +38,16 @@ SENDER = "data-hub@bkkconnect"
 SENDER_NAME = "BKK Connect Data Hub, Bangkok Metropolitan Administration"
 
 
+def _version(row: dict) -> int:
+    """The alert row's version (1 when the row carries none)."""
+    return int(row["version"]) if pd.notna(row.get("version")) else 1
+
+
 def alert_feature(row: dict) -> dict:
     props = {
         "alert_id": row["alert_id"], "category": row["category"], "severity": row["severity"],
         "urgency": row["urgency"], "certainty": row["certainty"], "msg_type": row["msg_type"],
-        "version": int(row["version"]) if pd.notna(row.get("version")) else 1,
+        "version": _version(row),
         "headline_th": row["headline_th"], "headline_en": row["headline_en"],
         "description_th": row["description_th"], "description_en": row["description_en"],
         "starts_at": iso(row["starts_at"]), "ends_at": iso(row["ends_at"]), "sent_at": iso(row["sent_at"]),
@@ -92,7 +98,7 @@ def _area(codes: list[str], gaz: Gazetteer) -> tuple[str, str]:
 
 
 def _cap_alert(row: dict, gaz: Gazetteer, issued: dict[tuple[str, int], datetime]) -> cap.CapAlert:
-    version = int(row["version"]) if pd.notna(row.get("version")) else 1
+    version = _version(row)
     references = []
     for ref in as_list(row.get("references")):
         alert_id, _, v = ref.rpartition(":v")
@@ -131,7 +137,7 @@ def cap_rows(frame: pd.DataFrame, now: datetime, issued: dict[tuple[str, int], d
         if is_current(row, now):
             out.append(row)
         elif row["status"] in ("cancelled", "ended") and as_list(row.get("references")):
-            version = int(row["version"]) if pd.notna(row.get("version")) else 1
+            version = _version(row)
             ended = issued.get((row["alert_id"], version)) or when(row["last_seen_at"])
             if ended is not None and now - ended <= ENDING_MESSAGES_KEPT:
                 out.append(row)
@@ -162,7 +168,7 @@ def gtfs_rt_files(rows: list[dict], issued: dict[tuple[str, int], datetime], now
     for r in rows:
         if r["category"] != "rail_disruption" or not (as_list(r["route_ids"]) or as_list(r["stop_ids"])):
             continue
-        version = int(r["version"]) if pd.notna(r.get("version")) else 1
+        version = _version(r)
         alerts.append(gtfs_rt.RailAlert(
             alert_id=r["alert_id"], issued=issued.get((r["alert_id"], version)) or when(r["sent_at"]) or now,
             starts_at=when(r["starts_at"]), ends_at=when(r["ends_at"]),
@@ -193,7 +199,7 @@ def road_event_files(rows: list[dict], roads: RoadIndex, issued: dict[tuple[str,
         # own title (its last part) and description say whether lanes or the road are closed.
         text = f"{r['headline_th'].rsplit(' · ', 1)[-1]} {r['description_th'] or ''}"
         names = [road.name_th for road in roads.find(text)]
-        version = int(r["version"]) if pd.notna(r.get("version")) else 1
+        version = _version(r)
         created = issued.get((r["alert_id"], 1)) or when(r["first_seen_at"]) or starts
         events.append(road_events.RoadEvent(
             alert_id=r["alert_id"], category=r["category"], source=r["source"], headline_th=r["headline_th"],

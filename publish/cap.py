@@ -28,7 +28,6 @@ from model.wording import LABELS
 from publish.feeds import BANGKOK, clean_text
 
 NS = "urn:oasis:names:tc:emergency:cap:1.2"
-MEDIA_TYPE = "application/cap+xml"
 BANGKOK_GEOCODE = "10"             # DOPA province code of Bangkok, for alerts without a district
 
 # CAP <category> per model category.

@@ -348,6 +348,12 @@ _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "\u2028": "\\u2028", "\u2029": 
 _JSON_ESCAPE_RE = re.compile("[<>\u2028\u2029]")
 
 
+def json_without_markup(text: str) -> str:
+    """JSON text with `<`, `>` and the JS line separators escaped: the same value for a JSON reader,
+    inert if a page ever inlines it."""
+    return _JSON_ESCAPE_RE.sub(lambda m: _JSON_ESCAPES[m.group(0)], text)
+
+
 def render_json_feed(spec: FeedSpec, items: Iterable[FeedItem]) -> bytes:
     items = _ordered(items)
     feed: dict[str, Any] = {
@@ -383,7 +389,7 @@ def render_json_feed(spec: FeedSpec, items: Iterable[FeedItem]) -> bytes:
         out_items.append(entry)
     feed["items"] = out_items
     text = json.dumps(feed, ensure_ascii=False, indent=2, allow_nan=False)
-    text = _JSON_ESCAPE_RE.sub(lambda m: _JSON_ESCAPES[m.group(0)], text)
+    text = json_without_markup(text)
     return (text + "\n").encode("utf-8")
 
 

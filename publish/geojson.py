@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from typing import Any, Iterable
 
 from shapely.geometry import mapping, shape
 from shapely.geometry.polygon import orient
 
-MEDIA_TYPE = "application/geo+json"
+from publish.feeds import json_without_markup
+
 _DECIMALS = 6
-_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-_JSON_ESCAPE_RE = re.compile("[<>\u2028\u2029]")
 
 
 def safe_json(obj: Any, compact: bool = False) -> bytes:
@@ -28,7 +26,7 @@ def safe_json(obj: Any, compact: bool = False) -> bytes:
     the same value for a JSON reader, inert if a page ever inlines it."""
     layout = {"separators": (",", ":")} if compact else {"indent": 1}
     text = json.dumps(obj, ensure_ascii=False, allow_nan=False, **layout)
-    return (_JSON_ESCAPE_RE.sub(lambda m: _JSON_ESCAPES[m.group(0)], text) + "\n").encode("utf-8")
+    return (json_without_markup(text) + "\n").encode("utf-8")
 
 
 def _rounded(coords):

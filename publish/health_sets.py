@@ -11,7 +11,7 @@ import pandas as pd
 
 from publish.city_sets import document, records
 from publish.feeds import FeedItem, FeedSpec, render_all
-from publish.row_values import when
+from publish.row_values import iso, when
 
 FIELDS = ["source", "title", "status", "fresh", "freshness_minutes", "minutes_since_success", "last_attempt_at",
           "last_success_at", "last_complete_at", "consecutive_failures", "units_failed_last_pass", "units_last_pass",
@@ -31,7 +31,7 @@ def health_files(frame: pd.DataFrame, base_url: str, websub_hub: str | None) -> 
             continue
         status = r["status"]
         text = (f"{STATUS_TH.get(status, status)} / {status}. "
-                f"Last success: {when(r['last_success_at']).isoformat() if when(r['last_success_at']) else 'never'}; "
+                f"Last success: {iso(r['last_success_at']) or 'never'}; "
                 f"freshness target {r['freshness_minutes']} min; consecutive failed passes "
                 f"{int(r['consecutive_failures'] or 0)}" + (f"; last error: {r['last_error_kind']}" if r["last_error_kind"]
                                                               else "") + ".")

@@ -20,7 +20,6 @@ from hub.thai_dates import BANGKOK
 from publish.feeds import clean_text
 
 PRODID = "-//BKK Connect Data Hub//District services and events//TH"
-MEDIA_TYPE = "text/calendar"
 
 
 @dataclass(frozen=True)

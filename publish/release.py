@@ -46,6 +46,7 @@ import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
 
@@ -129,12 +130,21 @@ _CHUNK = 1 << 20
 def content_digest(data: bytes | Path) -> tuple[int, str]:
     """Size and sha256 of a file's content (bytes, or a file read in chunks), as the manifest lists them."""
     if isinstance(data, Path):
-        digest = hashlib.sha256()
-        with open(data, "rb") as fh:
-            while chunk := fh.read(_CHUNK):
-                digest.update(chunk)
-        return data.stat().st_size, digest.hexdigest()
+        stat = data.stat()
+        return stat.st_size, _file_sha256(str(data), stat.st_size, stat.st_mtime_ns)
     return len(data), hashlib.sha256(data).hexdigest()
+
+
+@lru_cache(maxsize=256)
+def _file_sha256(path: str, size: int, mtime_ns: int) -> str:
+    """A file's sha256, once per version of the file (size and modification time): a city-scale dataset
+    file is listed by its datapackage, the catalog and the manifest, and published twice (latest and
+    snapshot), and would otherwise be read whole for each."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 
