@@ -178,8 +178,8 @@ def gtfs_rt_files(rows: list[dict], issued: dict[tuple[str, int], datetime], now
             url=r["source_url"] or None))
     stem = "v1/alerts/gtfs-rt/alerts"
     pb = feed_stamps.stamped(lambda stamp: gtfs_rt.render(alerts, stamp, stem)[f"{stem}.pb"], live(f"{stem}.pb"),
-                             feed_stamps.gtfs_rt_content, feed_stamps.gtfs_rt_stamp, now)
-    return gtfs_rt.render(alerts, feed_stamps.gtfs_rt_stamp(pb), stem)
+                             feed_stamps.read_gtfs_rt, now)
+    return gtfs_rt.render(alerts, feed_stamps.read_gtfs_rt(pb)[0], stem)
 
 
 ROAD_CATEGORIES = ("construction", "road_incident", "traffic")
@@ -210,7 +210,7 @@ def road_event_files(rows: list[dict], roads: RoadIndex, issued: dict[tuple[str,
             road_names=road_events.road_names(text, names)))
     wzdx = feed_stamps.stamped(
         lambda stamp: road_events.wzdx_feed(events, SENDER_NAME, "opendata@bangkok.go.th", 300, stamp),
-        live("v1/road/wzdx.geojson"), feed_stamps.wzdx_content, feed_stamps.wzdx_stamp, now)
+        live("v1/road/wzdx.geojson"), feed_stamps.read_wzdx, now)
     cifs = feed_stamps.stamped(lambda stamp: road_events.cifs_feed(events, stamp), live("v1/road/waze-cifs.xml"),
-                               feed_stamps.cifs_content, feed_stamps.cifs_stamp, now)
+                               feed_stamps.read_cifs, now)
     return {"v1/road/wzdx.geojson": wzdx, "v1/road/waze-cifs.xml": cifs}

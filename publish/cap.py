@@ -17,13 +17,13 @@ output against the OASIS XSD in ../shared/schemas.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable
 
 from lxml import etree
 
+from model.fusion import haversine_m
 from model.wording import LABELS
 from publish.feeds import BANGKOK, clean_text
 
@@ -93,13 +93,6 @@ def _pair(lon: float, lat: float) -> str:
     return f"{lat:.6f},{lon:.6f}"
 
 
-def _km(lon1, lat1, lon2, lat2) -> float:
-    """Great-circle distance (haversine), enough for circles a few km wide."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(a))
-
-
 def area_shapes(geometry: str | None) -> tuple[list[str], list[str]]:
     """(polygons, circles) in CAP's "lat,lon" notation from GeoJSON geometry text.
 
@@ -128,7 +121,7 @@ def area_shapes(geometry: str | None) -> tuple[list[str], list[str]]:
         points = coords if kind == "LineString" else [p for line in coords for p in line]
         lon = sum(p[0] for p in points) / len(points)
         lat = sum(p[1] for p in points) / len(points)
-        radius = max(MIN_LINE_RADIUS_KM, max(_km(lon, lat, p[0], p[1]) for p in points))
+        radius = max(MIN_LINE_RADIUS_KM, max(float(haversine_m(lat, lon, p[1], p[0])) / 1000 for p in points))
         circles.append(f"{_pair(lon, lat)} {radius:.1f}")
     return polygons, circles
 

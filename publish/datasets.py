@@ -112,13 +112,18 @@ def table_schema(dataset: Dataset) -> dict:
     return {"fields": fields, "primaryKey": list(dataset.key), "missingValues": [""]}
 
 
+def _bangkok_time(quoted: str) -> str:
+    """SQL: a TIMESTAMPTZ column as ISO 8601 text with the Bangkok offset."""
+    return f"strftime(timezone('Asia/Bangkok', {quoted}), '%Y-%m-%dT%H:%M:%S+07:00')"
+
+
 def _csv_select(columns: dict[str, str]) -> str:
     """Columns as the CSV writes them: times ISO 8601 with the Bangkok offset, lists as JSON text."""
     out = []
     for column, type_ in columns.items():
         quoted = f'"{column}"'
         if type_ == "TIMESTAMPTZ":
-            out.append(f"strftime(timezone('Asia/Bangkok', {quoted}), '%Y-%m-%dT%H:%M:%S+07:00') AS {quoted}")
+            out.append(f"{_bangkok_time(quoted)} AS {quoted}")
         elif type_.endswith("[]"):
             out.append(f"CAST(to_json({quoted}) AS VARCHAR) AS {quoted}")
         else:
@@ -174,8 +179,7 @@ def _geojson(con: duckdb.DuckDBPyConnection, dataset: Dataset, columns: dict[str
 
 def _json_values(columns: dict[str, str]) -> dict[str, str]:
     """SQL per property: times as ISO 8601 text with the Bangkok offset, everything else as it is."""
-    return {c: (f"strftime(timezone('Asia/Bangkok', \"{c}\"), '%Y-%m-%dT%H:%M:%S+07:00')" if t == "TIMESTAMPTZ"
-                else f'"{c}"') for c, t in columns.items()}
+    return {c: _bangkok_time(f'"{c}"') if t == "TIMESTAMPTZ" else f'"{c}"' for c, t in columns.items()}
 
 
 @dataclass(frozen=True)

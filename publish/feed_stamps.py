@@ -16,53 +16,41 @@ from typing import Callable
 from lxml import etree
 
 
-def stamped(render: Callable[[datetime], bytes], live: bytes | None, content: Callable[[bytes], object],
-            stamp_of: Callable[[bytes], datetime], now: datetime) -> bytes:
+# A reader: the file's bytes -> (its feed timestamp, its content without that timestamp).
+Reader = Callable[[bytes], tuple[datetime, object]]
+
+
+def stamped(render: Callable[[datetime], bytes], live: bytes | None, read: Reader, now: datetime) -> bytes:
     """`render(stamp)` with the right stamp, given the live file's bytes (None: first publication)."""
     now = now.replace(microsecond=0)
     candidate = render(now)
     if live is None:
         return candidate
     try:
-        live_stamp, live_content = stamp_of(live), content(live)
+        live_stamp, live_content = read(live)
     except Exception:  # noqa: BLE001 - an unreadable live file is replaced, whatever its error
         return candidate
-    if content(candidate) == live_content:
+    if read(candidate)[1] == live_content:
         return render(live_stamp)
     return candidate if now > live_stamp else render(live_stamp + timedelta(seconds=1))
 
 
-def gtfs_rt_content(data: bytes) -> bytes:
+def read_gtfs_rt(data: bytes) -> tuple[datetime, bytes]:
     from google.transit import gtfs_realtime_pb2
     message = gtfs_realtime_pb2.FeedMessage()
     message.ParseFromString(data)
+    stamp = datetime.fromtimestamp(message.header.timestamp, timezone.utc)
     message.header.ClearField("timestamp")
-    return message.SerializeToString(deterministic=True)
+    return stamp, message.SerializeToString(deterministic=True)
 
 
-def gtfs_rt_stamp(data: bytes) -> datetime:
-    from google.transit import gtfs_realtime_pb2
-    message = gtfs_realtime_pb2.FeedMessage()
-    message.ParseFromString(data)
-    return datetime.fromtimestamp(message.header.timestamp, timezone.utc)
-
-
-def wzdx_content(data: bytes) -> str:
+def read_wzdx(data: bytes) -> tuple[datetime, str]:
     doc = json.loads(data)
-    doc["feed_info"].pop("update_date", None)
-    return json.dumps(doc, sort_keys=True)
+    stamp = datetime.fromisoformat(doc["feed_info"].pop("update_date"))
+    return stamp, json.dumps(doc, sort_keys=True)
 
 
-def wzdx_stamp(data: bytes) -> datetime:
-    return datetime.fromisoformat(json.loads(data)["feed_info"]["update_date"])
-
-
-def cifs_content(data: bytes) -> bytes:
+def read_cifs(data: bytes) -> tuple[datetime, bytes]:
     root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
-    root.attrib.pop("timestamp", None)
-    return etree.tostring(root)
-
-
-def cifs_stamp(data: bytes) -> datetime:
-    root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
-    return datetime.fromisoformat(root.get("timestamp"))
+    stamp = datetime.fromisoformat(root.attrib.pop("timestamp"))
+    return stamp, etree.tostring(root)

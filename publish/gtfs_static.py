@@ -88,7 +88,8 @@ def feed(visits: list[Visit], offices: dict[str, Office], publisher_url: str, co
     if not visits:
         return None
     used = sorted({v.district_code for v in visits})
-    days = sorted({_times(v)[0] for v in visits})
+    times = {v: _times(v) for v in visits}      # (service day, arrival, departure) of each visit
+    days = sorted({day for day, _, _ in times.values()})
     files = {
         "agency.txt": _table(
             ["agency_id", "agency_name", "agency_url", "agency_timezone", "agency_lang", "agency_phone"],
@@ -107,13 +108,13 @@ def feed(visits: list[Visit], offices: dict[str, Office], publisher_url: str, co
              for c, k in sorted({(v.district_code, v.category) for v in visits})]),
         "trips.txt": _table(
             ["route_id", "service_id", "trip_id", "trip_headsign", "trip_short_name"],
-            [[f"{v.district_code}-{v.category}", f"d{_times(v)[0]:%Y%m%d}", v.event_id, venue(v), v.title_th[:80]]
+            [[f"{v.district_code}-{v.category}", f"d{times[v][0]:%Y%m%d}", v.event_id, venue(v), v.title_th[:80]]
              for v in visits]),
         "stop_times.txt": _table(
             ["trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence", "timepoint"],
             [row for v in visits for row in (
-                [v.event_id, _times(v)[1], _times(v)[1], f"district-{v.district_code}", 1, 1],
-                [v.event_id, _times(v)[2], _times(v)[2], f"district-{v.district_code}", 2, 1])]),
+                [v.event_id, times[v][1], times[v][1], f"district-{v.district_code}", 1, 1],
+                [v.event_id, times[v][2], times[v][2], f"district-{v.district_code}", 2, 1])]),
         "calendar.txt": _table(
             ["service_id", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
              "start_date", "end_date"],

@@ -131,15 +131,19 @@ def test_feed_timestamps_only_move_forward_and_only_with_the_content():
     from publish import feed_stamps
     def render(alerts):
         return lambda stamp: gtfs_rt.render(alerts, stamp, "x")["x.pb"]
-    args = (feed_stamps.gtfs_rt_content, feed_stamps.gtfs_rt_stamp)
+    args = (feed_stamps.read_gtfs_rt,)
+
+    def stamp_of(data):
+        return feed_stamps.read_gtfs_rt(data)[0]
+
     first = feed_stamps.stamped(render([rail()]), None, *args, T0)
-    assert feed_stamps.gtfs_rt_stamp(first) == T0
+    assert stamp_of(first) == T0
     later = T0 + timedelta(hours=5)
     assert feed_stamps.stamped(render([rail()]), first, *args, later) == first             # same alerts, same bytes
     ended = feed_stamps.stamped(render([]), first, *args, later)                           # the alert ended
-    assert feed_stamps.gtfs_rt_stamp(ended) == later
+    assert stamp_of(ended) == later
     skewed = feed_stamps.stamped(render([]), first, *args, T0 - timedelta(hours=1))       # a clock behind the file
-    assert feed_stamps.gtfs_rt_stamp(skewed) == T0 + timedelta(seconds=1)
+    assert stamp_of(skewed) == T0 + timedelta(seconds=1)
     assert feed_stamps.stamped(render([rail()]), b"not a feed", *args, later) == render([rail()])(later)
 
 
